@@ -1,0 +1,270 @@
+//! Text analysis: one tantivy analyzer per language, and a language-neutral one.
+//!
+//! Every chain starts the same way (split into words, drop absurdly long ones, lowercase)
+//! and ends with accent folding before stemming, so that `agressée`, `agressee` and
+//! `AGRESSÉE` all reach the same stem. In between, each language adds what its writing needs:
+//!
+//! | analyzer  | after lowercasing                                                      |
+//! |-----------|------------------------------------------------------------------------|
+//! | `fr`      | elision, compounds, stop words, folding, French stemmer                |
+//! | `en`      | possessive, compounds, stop words, folding, English stemmer            |
+//! | `es`      | compounds, stop words, folding, Spanish stemmer                        |
+//! | `neutral` | elision, compounds, folding (no stemming: names, acronyms, prefixes)   |
+//!
+//! Stop words are removed before folding because tantivy's lists hold accented words.
+//! Changing any chain changes the index: bump [`ANALYSIS_VERSION`] so that indexes built
+//! by an older chain are rebuilt.
+
+mod filters;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer,
+    StopWordFilter, TextAnalyzer, TokenStream,
+};
+
+use crate::language::Lang;
+use filters::{Rewrite, english_possessive, french_elision, split_compounds};
+
+/// Stored in every index; an index built with another version is stale.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// Name under which the neutral analyzer is registered.
+pub const NEUTRAL: &str = "neutral";
+
+/// A word: letters, digits and combining marks, possibly joined by apostrophes (`l'aide`,
+/// `aujourd'hui`), hyphens (`médico-légale`) or inclusive-writing dots followed by a
+/// known ending (`intervenant·e·s`, `intervenant.e.s`). The list of endings keeps
+/// `www.example.com` or `fin.Début` from being read as one word.
+const WORD: &str = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’\-][\p{L}\p{N}][\p{L}\p{N}\p{M}]*|[·⋅.](?:e|s|es|x|ne|nes|le|les|euse|euses|rice|rices|trice|trices|ve|ves)\b)*['’]?";
+
+/// Longer tokens are noise (URLs, hashes) and would bloat the term dictionary.
+const MAX_TOKEN_BYTES: usize = 60;
+
+/// The analyzer of one language, or the neutral one for `None`.
+pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
+    let words = RegexTokenizer::new(WORD).expect("the word pattern is a valid regex");
+    let start = TextAnalyzer::builder(words)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser);
+    match lang {
+        Some(Lang::Fr) => start
+            .filter(Rewrite(french_elision))
+            .filter(Rewrite(split_compounds))
+            .filter(stop_words(Language::French))
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::French))
+            .build(),
+        Some(Lang::En) => start
+            .filter(Rewrite(english_possessive))
+            .filter(Rewrite(split_compounds))
+            .filter(stop_words(Language::English))
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+        Some(Lang::Es) => start
+            .filter(Rewrite(split_compounds))
+            .filter(stop_words(Language::Spanish))
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::Spanish))
+            .build(),
+        None => start
+            .filter(Rewrite(french_elision))
+            .filter(Rewrite(split_compounds))
+            .filter(AsciiFoldingFilter)
+            .build(),
+    }
+}
+
+fn stop_words(language: Language) -> StopWordFilter {
+    StopWordFilter::new(language).expect("tantivy ships stop words for fr, en and es")
+}
+
+/// The name an analyzer is registered under in the index.
+pub fn analyzer_name(lang: Option<Lang>) -> &'static str {
+    lang.map_or(NEUTRAL, Lang::code)
+}
+
+/// Registers all four analyzers; needed again every time an index is opened, since
+/// tantivy does not store custom analyzers.
+pub fn register(index: &tantivy::Index) {
+    for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
+        index
+            .tokenizers()
+            .register(analyzer_name(lang), analyzer(lang));
+    }
+}
+
+/// One token of analysed text: its form in the index, where it stands and which bytes of
+/// the input it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysedToken {
+    pub text: String,
+    pub position: usize,
+    pub offsets: std::ops::Range<usize>,
+}
+
+/// Runs `analyzer` over `text` and collects its tokens.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalysedToken> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push(AnalysedToken {
+            text: token.text.clone(),
+            position: token.position,
+            offsets: token.offset_from..token.offset_to,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The indexed forms of `text` in `lang`, alternatives at one position joined by `|`.
+    fn forms(lang: Option<Lang>, text: &str) -> Vec<String> {
+        let mut grouped: Vec<(usize, String)> = Vec::new();
+        for token in tokens(&mut analyzer(lang), text) {
+            match grouped.last_mut() {
+                Some((position, forms)) if *position == token.position => {
+                    forms.push('|');
+                    forms.push_str(&token.text);
+                }
+                _ => grouped.push((token.position, token.text)),
+            }
+        }
+        grouped.into_iter().map(|(_, forms)| forms).collect()
+    }
+
+    /// Each row: language, input text, expected tokens.
+    fn check(table: &[(Option<Lang>, &str, &[&str])]) {
+        let failures: Vec<String> = table
+            .iter()
+            .filter(|(lang, text, expected)| forms(*lang, text) != *expected)
+            .map(|(lang, text, expected)| format!("{lang:?} {text:?}: got {:?}, expected {expected:?}", forms(*lang, text)))
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    const FR: Option<Lang> = Some(Lang::Fr);
+    const EN: Option<Lang> = Some(Lang::En);
+    const ES: Option<Lang> = Some(Lang::Es);
+    const NEUTRAL_: Option<Lang> = None;
+
+    #[test]
+    fn french_elision_with_both_apostrophes() {
+        check(&[
+            (FR, "l'harmonie", &["harmon"]),
+            (FR, "l’harmonie", &["harmon"]),
+            (FR, "L'Harmonie", &["harmon"]),
+            (FR, "d'agression", &["agress"]),
+            (FR, "j'ai", &[]),
+            (FR, "m'aider", &["aid"]),
+            (FR, "n'est", &["est"]),
+            (FR, "s'informer", &["inform"]),
+            (FR, "t'écouter", &["ecout"]),
+            (FR, "c'était", &[]),
+            (FR, "qu'elle", &[]),
+            (FR, "jusqu'au procès", &["proc"]),
+            (FR, "lorsqu'une victime", &["victim"]),
+            (FR, "puisqu'il", &[]),
+            (FR, "quoiqu'il", &[]),
+            (FR, "aujourd'hui", &["aujourd'hui"]),
+        ]);
+    }
+
+    #[test]
+    fn french_folding_lets_accents_meet() {
+        check(&[
+            (FR, "événement", &["even"]),
+            (FR, "évènement", &["even"]),
+            (FR, "evenement", &["even"]),
+            (FR, "médicosociale", &["medicosocial"]),
+            (FR, "medicosociale", &["medicosocial"]),
+            (FR, "agressée", &["agresse"]),
+            (FR, "agressee", &["agresse"]),
+            (FR, "AGRESSÉE", &["agresse"]),
+        ]);
+    }
+
+    #[test]
+    fn french_stop_words_and_stems() {
+        check(&[
+            (FR, "la trousse médicolégale", &["trouss", "medicolegal"]),
+            (FR, "porter plainte à la police", &["port", "plaint", "polic"]),
+            (FR, "Les victimes et leurs proches", &["victim", "proch"]),
+        ]);
+    }
+
+    #[test]
+    fn hyphens_join_and_split() {
+        check(&[
+            (FR, "médico-légale", &["medicolegal|medico|legal"]),
+            (FR, "médicolégale", &["medicolegal"]),
+            (NEUTRAL_, "Info-aide", &["infoaide|info|aide"]),
+            (ES, "médico-legal", &["medicolegal|medic|legal"]),
+        ]);
+    }
+
+    #[test]
+    fn inclusive_writing_finds_both_genders() {
+        check(&[
+            (FR, "intervenant·e·s", &["interven|interven"]),
+            (FR, "intervenant⋅e⋅s", &["interven|interven"]),
+            (FR, "intervenant.e.s", &["interven|interven"]),
+            (FR, "intervenants", &["interven"]),
+            (FR, "intervenantes", &["interven"]),
+            (NEUTRAL_, "intervenant·e·s", &["intervenants|intervenantes"]),
+            (NEUTRAL_, "expert·e", &["expert|experte"]),
+            // A full stop between two sentences or in an address is not inclusive writing.
+            (NEUTRAL_, "voir le site.Les", &["voir", "le", "site", "les"]),
+            (NEUTRAL_, "www.example.com", &["www", "example", "com"]),
+        ]);
+    }
+
+    #[test]
+    fn english_possessive_stop_words_and_stems() {
+        check(&[
+            (EN, "the victim's rights", &["victim", "right"]),
+            (EN, "victims' rights", &["victim", "right"]),
+            (EN, "filing a complaint", &["file", "complaint"]),
+            (EN, "Rape kit", &["rape", "kit"]),
+            (EN, "Québec", &["quebec"]),
+        ]);
+    }
+
+    #[test]
+    fn spanish_folding_and_stems() {
+        check(&[
+            (ES, "agresión", &["agresion"]),
+            (ES, "agresion", &["agresion"]),
+            (ES, "la violación", &["violacion"]),
+            (ES, "denunciar a la policía", &["denunci", "polici"]),
+        ]);
+    }
+
+    #[test]
+    fn neutral_keeps_names_and_acronyms_whole() {
+        check(&[
+            (NEUTRAL_, "SPVM", &["spvm"]),
+            (NEUTRAL_, "TACMES", &["tacmes"]),
+            (NEUTRAL_, "CPIMCD", &["cpimcd"]),
+            (NEUTRAL_, "l'Info-aide", &["infoaide|info|aide"]),
+            (NEUTRAL_, "Sûreté du Québec", &["surete", "du", "quebec"]),
+        ]);
+    }
+
+    #[test]
+    fn offsets_cover_whole_original_words() {
+        let text = "François et l'intervenant·e";
+        let found = tokens(&mut analyzer(FR), text);
+        let spans: Vec<&str> = found.iter().map(|t| &text[t.offsets.clone()]).collect();
+        assert_eq!(spans, ["François", "l'intervenant·e", "l'intervenant·e"]);
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped() {
+        let long = "a".repeat(MAX_TOKEN_BYTES + 1);
+        check(&[(NEUTRAL_, &format!("avant {long} après"), &["avant", "apres"])]);
+    }
+}
