@@ -136,7 +136,12 @@ mod tests {
 
     #[test]
     fn parses_codes_and_region_tags() {
-        for (code, lang) in [("fr", Lang::Fr), ("EN", Lang::En), ("es-MX", Lang::Es), ("fr_CA", Lang::Fr)] {
+        for (code, lang) in [
+            ("fr", Lang::Fr),
+            ("EN", Lang::En),
+            ("es-MX", Lang::Es),
+            ("fr_CA", Lang::Fr),
+        ] {
             assert_eq!(code.parse::<Lang>(), Ok(lang));
         }
         assert!("de".parse::<Lang>().is_err());
@@ -155,9 +160,15 @@ mod tests {
     fn detects_sentences_surely_and_nothing_in_digits() {
         let detector = Detector::new();
         for (text, lang) in [
-            ("Où puis-je trouver de l'aide après une agression sexuelle ?", Lang::Fr),
+            (
+                "Où puis-je trouver de l'aide après une agression sexuelle ?",
+                Lang::Fr,
+            ),
             ("Where can I get help after a sexual assault?", Lang::En),
-            ("¿Dónde puedo encontrar ayuda después de una agresión sexual?", Lang::Es),
+            (
+                "¿Dónde puedo encontrar ayuda después de una agresión sexual?",
+                Lang::Es,
+            ),
         ] {
             let detection = detector.detect(text);
             assert_eq!(detection.sure(), Some(lang), "{text}");

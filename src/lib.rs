@@ -5,6 +5,10 @@
 //! [`corpus`] files → [`document`]s → [`analysis`] → [`index`] → [`search`] → the CLI.
 
 pub mod analysis;
+pub mod cli;
 pub mod corpus;
 pub mod document;
+pub mod index;
 pub mod language;
+pub mod search;
+pub mod server;

@@ -1,1 +1,219 @@
-fn main() {}
+//! The `guide-search` command: parses arguments, calls the library, reports errors.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use guide_search::cli;
+use guide_search::corpus::{DEFAULT_MAX_FILE_BYTES, LoadOptions};
+use guide_search::index::{self, IndexError};
+use guide_search::language::{Detector, Lang};
+use guide_search::search::{DEFAULT_LIMIT, Engine, SearchRequest};
+use guide_search::server;
+
+/// Multilingual (French, English, Spanish) search over an information guide for people
+/// affected by sexual violence, and the committees its organisation sits on.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the index from the corpus (into a new folder, switched to atomically).
+    Index {
+        #[command(flatten)]
+        paths: Paths,
+        /// Fail (exit 1) if any file had to be skipped.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Search from the command line (builds the index first if missing or stale).
+    Search {
+        /// The query, e.g. "trousse medicolegale".
+        query: String,
+        /// The query's language; detected when not given.
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// The reader's language, favoured when the query's is unsure.
+        #[arg(long, default_value = "fr")]
+        ui: Lang,
+        /// Only documents of this type (guide, committee, partner…).
+        #[arg(long = "type")]
+        doc_type: Option<String>,
+        /// Only documents in this language.
+        #[arg(long)]
+        doc_lang: Option<Lang>,
+        #[arg(long, default_value_t = DEFAULT_LIMIT)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// List every language version instead of one hit per document.
+        #[arg(long)]
+        all_versions: bool,
+        /// Print the HTTP API's JSON response.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        paths: Paths,
+    },
+    /// Run the HTTP service (builds the index first if missing or stale).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "GUIDE_SEARCH_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        paths: Paths,
+    },
+}
+
+#[derive(Args)]
+struct Paths {
+    /// The corpus folder.
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    /// The index folder (generated).
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+    /// Files larger than this many bytes are skipped.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+}
+
+impl Paths {
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            max_file_bytes: self.max_file_size,
+        }
+    }
+
+    /// Builds the index if it is missing or stale, telling why, then opens it.
+    fn ready_engine(&self, detector: Arc<Detector>) -> Result<Engine> {
+        let mut progress = cli::ProgressBar::new(std::io::stderr().is_terminal());
+        if let Some((why, report)) = index::ensure(
+            &self.corpus,
+            &self.index,
+            &self.load_options(),
+            &detector,
+            &mut progress,
+        )? {
+            drop(progress);
+            eprintln!("Building the index: {why}.");
+            eprint!("{}", cli::build_summary(&report));
+        }
+        let open = index::open(&self.index)?;
+        Ok(Engine::new(open, detector))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Index { paths, strict } => {
+            let detector = Detector::new();
+            let mut progress = cli::ProgressBar::new(std::io::stderr().is_terminal());
+            let report = index::build(
+                &paths.corpus,
+                &paths.index,
+                &paths.load_options(),
+                &detector,
+                &mut progress,
+            );
+            drop(progress);
+            let report = match report {
+                Err(IndexError::NothingToIndex { .. }) => {
+                    // Show why every file was skipped before failing.
+                    let corpus = guide_search::corpus::load(
+                        &paths.corpus,
+                        &paths.load_options(),
+                        &detector,
+                    )?;
+                    for skipped in &corpus.skipped {
+                        eprintln!("  warning: {skipped}");
+                    }
+                    anyhow::bail!("nothing could be indexed from {}", paths.corpus.display());
+                }
+                other => other?,
+            };
+            eprint!("{}", cli::build_summary(&report));
+            if strict && !report.skipped.is_empty() {
+                eprintln!(
+                    "error: --strict: {} files were skipped",
+                    report.skipped.len()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            query,
+            lang,
+            ui,
+            doc_type,
+            doc_lang,
+            limit,
+            offset,
+            all_versions,
+            json,
+            paths,
+        } => {
+            let engine = paths.ready_engine(Arc::new(Detector::new()))?;
+            let request = SearchRequest {
+                lang,
+                ui,
+                doc_type,
+                doc_lang,
+                limit,
+                offset,
+                group: !all_versions,
+                ..SearchRequest::new(query)
+            };
+            let response = engine.search(&request)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&response)?);
+            } else {
+                print!(
+                    "{}",
+                    cli::search_results(&response, std::io::stdout().is_terminal())
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr, paths } => {
+            let engine = paths.ready_engine(Arc::new(Detector::new()))?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr}"))?;
+                let local = listener.local_addr()?;
+                tracing::info!("guide-search listening on http://{local}");
+                server::serve(listener, server::State::with_engine(engine)).await?;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}

@@ -135,7 +135,11 @@ pub fn split_compounds(token: &mut Token, extra: &mut Vec<Token>) {
         let mut parts = token.text.split(INCLUSIVE_DOTS);
         let base = parts.next().unwrap_or_default().to_string();
         let endings: String = parts.collect();
-        let plural = if endings.ends_with(['s', 'x']) { "s" } else { "" };
+        let plural = if endings.ends_with(['s', 'x']) {
+            "s"
+        } else {
+            ""
+        };
         let feminine = format!("{base}{endings}");
         token.text = format!("{base}{plural}");
         if feminine != token.text {

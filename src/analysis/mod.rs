@@ -141,7 +141,12 @@ mod tests {
         let failures: Vec<String> = table
             .iter()
             .filter(|(lang, text, expected)| forms(*lang, text) != *expected)
-            .map(|(lang, text, expected)| format!("{lang:?} {text:?}: got {:?}, expected {expected:?}", forms(*lang, text)))
+            .map(|(lang, text, expected)| {
+                format!(
+                    "{lang:?} {text:?}: got {:?}, expected {expected:?}",
+                    forms(*lang, text)
+                )
+            })
             .collect();
         assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     }
@@ -191,7 +196,11 @@ mod tests {
     fn french_stop_words_and_stems() {
         check(&[
             (FR, "la trousse médicolégale", &["trouss", "medicolegal"]),
-            (FR, "porter plainte à la police", &["port", "plaint", "polic"]),
+            (
+                FR,
+                "porter plainte à la police",
+                &["port", "plaint", "polic"],
+            ),
             (FR, "Les victimes et leurs proches", &["victim", "proch"]),
         ]);
     }
@@ -265,6 +274,10 @@ mod tests {
     #[test]
     fn overlong_tokens_are_dropped() {
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
-        check(&[(NEUTRAL_, &format!("avant {long} après"), &["avant", "apres"])]);
+        check(&[(
+            NEUTRAL_,
+            &format!("avant {long} après"),
+            &["avant", "apres"],
+        )]);
     }
 }

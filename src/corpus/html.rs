@@ -8,13 +8,28 @@ use super::Draft;
 
 /// Elements whose text is not the page's content.
 const SKIPPED: [&str; 11] = [
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "svg", "form", "head",
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "svg", "form",
+    "head",
 ];
 
 /// Elements after which the text continues on a new line.
 const BLOCKS: [&str; 16] = [
-    "p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "br", "blockquote", "pre",
-    "dd", "dt", "figcaption",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "br",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "figcaption",
 ];
 
 pub(super) fn parse(source: &str) -> Draft {
@@ -52,7 +67,9 @@ fn walk(element: ElementRef, sections: &mut Vec<(String, String)>) {
             Node::Text(text) => sections.last_mut().expect("never empty").1.push_str(text),
             Node::Element(e) => {
                 let name = e.name();
-                let Some(child) = ElementRef::wrap(child) else { continue };
+                let Some(child) = ElementRef::wrap(child) else {
+                    continue;
+                };
                 if SKIPPED.contains(&name) {
                     continue;
                 }
@@ -77,7 +94,11 @@ fn collapse(text: &str) -> String {
 
 /// White space folded within lines; one line per block, no empty lines.
 fn tidy(text: &str) -> String {
-    let lines: Vec<String> = text.lines().map(collapse).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .map(collapse)
+        .filter(|l| !l.is_empty())
+        .collect();
     lines.join("\n")
 }
 

@@ -25,7 +25,12 @@ pub(super) fn parse(source: &str) -> Result<Draft, SkipReason> {
         _ => FrontMatter::default(),
     };
     let sections = sections(body);
-    let title = front.title.or_else(|| sections.iter().map(|(h, _)| h.clone()).find(|h| !h.is_empty()));
+    let title = front.title.or_else(|| {
+        sections
+            .iter()
+            .map(|(h, _)| h.clone())
+            .find(|h| !h.is_empty())
+    });
     Ok(Draft {
         key: front.key,
         lang: front.lang,
@@ -44,7 +49,10 @@ fn first_line(message: &str) -> String {
 
 /// Splits `---\n yaml \n---\n body`; a file that does not start with `---` has no front matter.
 fn split_front_matter(source: &str) -> Result<(Option<&str>, &str), SkipReason> {
-    let Some(rest) = source.strip_prefix("---").filter(|rest| rest.starts_with(['\n', '\r'])) else {
+    let Some(rest) = source
+        .strip_prefix("---")
+        .filter(|rest| rest.starts_with(['\n', '\r']))
+    else {
         return Ok((None, source));
     };
     let mut offset = 0;
@@ -71,7 +79,9 @@ fn sections(body: &str) -> Vec<(String, String)> {
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Start(Tag::Item) => sink.push_str("\n- "),
-            Event::End(TagEnd::Paragraph | TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
+            ) => {
                 sink.push_str("\n\n");
             }
             Event::Text(t) | Event::Code(t) => sink.push_str(&t),
@@ -137,8 +147,15 @@ mod tests {
 
     #[test]
     fn malformed_front_matter_is_an_error() {
-        for source in ["---\ntitle: [unclosed\n---\ntext", "---\ntitle: x\ntext without end", "---\n- a list\n---\n"] {
-            assert!(matches!(parse(source), Err(SkipReason::FrontMatter(_))), "{source}");
+        for source in [
+            "---\ntitle: [unclosed\n---\ntext",
+            "---\ntitle: x\ntext without end",
+            "---\n- a list\n---\n",
+        ] {
+            assert!(
+                matches!(parse(source), Err(SkipReason::FrontMatter(_))),
+                "{source}"
+            );
         }
     }
 

@@ -113,7 +113,11 @@ pub fn load(dir: &Path, options: &LoadOptions, detector: &Detector) -> Result<Co
     let mut corpus = Corpus::default();
     let mut first_path_of_id: HashMap<String, PathBuf> = HashMap::new();
     for file in files(dir)? {
-        let relative = file.path.strip_prefix(dir).unwrap_or(&file.path).to_path_buf();
+        let relative = file
+            .path
+            .strip_prefix(dir)
+            .unwrap_or(&file.path)
+            .to_path_buf();
         let result = file
             .error
             .map_or_else(|| read_document(dir, &relative, options, detector), Err);
@@ -179,7 +183,9 @@ fn files(dir: &Path) -> Result<Vec<CorpusFile>, CorpusError> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
     let mut files = Vec::new();
     for entry in walker {
         match entry {
@@ -191,7 +197,9 @@ fn files(dir: &Path) -> Result<Vec<CorpusFile>, CorpusError> {
             Err(error) => files.push(CorpusFile {
                 path: error.path().unwrap_or(dir).to_path_buf(),
                 error: Some(SkipReason::Unreadable(
-                    error.io_error().map_or_else(|| error.to_string(), ToString::to_string),
+                    error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), ToString::to_string),
                 )),
             }),
         }
@@ -237,8 +245,13 @@ fn read_document(
         "pdf" => pdf::parse(&read()?)?,
         _ => return Err(SkipReason::UnsupportedFormat),
     };
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let folder_lang = folders.get(1).and_then(|folder| folder.parse::<Lang>().ok());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder_lang = folders
+        .get(1)
+        .and_then(|folder| folder.parse::<Lang>().ok());
     complete(draft, type_folder, &stem, folder_lang, detector).map(Some)
 }
 
@@ -285,7 +298,9 @@ fn complete(
         passages,
     };
     document.lang = match draft.lang {
-        Some(code) => code.parse().map_err(|_| SkipReason::UnsupportedLanguage(code))?,
+        Some(code) => code
+            .parse()
+            .map_err(|_| SkipReason::UnsupportedLanguage(code))?,
         None => match folder_lang {
             Some(lang) => lang,
             None => detector
@@ -325,7 +340,12 @@ mod tests {
         let mut reasons: Vec<_> = corpus
             .skipped
             .iter()
-            .map(|s| (s.path.file_name().unwrap().to_string_lossy().into_owned(), s.reason.clone()))
+            .map(|s| {
+                (
+                    s.path.file_name().unwrap().to_string_lossy().into_owned(),
+                    s.reason.clone(),
+                )
+            })
             .collect();
         reasons.sort_by(|a, b| a.0.cmp(&b.0));
         reasons
@@ -341,13 +361,32 @@ mod tests {
         write(root, "guide/fr/consent.md", GOOD_MD.as_bytes());
         write(root, "guide/fr/copy.md", GOOD_MD.as_bytes());
         write(root, "guide/fr/latin1.md", b"caf\xe9 cr\xe8me");
-        write(root, "guide/fr/bad-front.md", b"---\nkey: [unclosed\n---\ntext\n");
+        write(
+            root,
+            "guide/fr/bad-front.md",
+            b"---\nkey: [unclosed\n---\ntext\n",
+        );
         write(root, "guide/fr/empty.txt", b"");
-        write(root, "guide/fr/german.md", b"---\nlang: de\n---\nHallo Welt\n");
-        write(root, "guide/fr/Bad Name.md", b"---\nkey: \"Bad Name\"\n---\ntext\n");
+        write(
+            root,
+            "guide/fr/german.md",
+            b"---\nlang: de\n---\nHallo Welt\n",
+        );
+        write(
+            root,
+            "guide/fr/Bad Name.md",
+            b"---\nkey: \"Bad Name\"\n---\ntext\n",
+        );
         write(root, "guide/fr/image.png", b"\x89PNG");
         write(root, "guide/fr/big.txt", &vec![b'a'; 2000]);
-        let corpus = load(root, &LoadOptions { max_file_bytes: 1000 }, &Detector::new()).unwrap();
+        let corpus = load(
+            root,
+            &LoadOptions {
+                max_file_bytes: 1000,
+            },
+            &Detector::new(),
+        )
+        .unwrap();
 
         let ids: Vec<String> = corpus.documents.iter().map(Document::id).collect();
         assert_eq!(ids, ["guide/fr/consent"]);
@@ -355,12 +394,32 @@ mod tests {
         let names: Vec<&str> = reasons.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(
             names,
-            ["Bad Name.md", "bad-front.md", "big.txt", "copy.md", "empty.txt", "german.md", "image.png", "latin1.md"]
+            [
+                "Bad Name.md",
+                "bad-front.md",
+                "big.txt",
+                "copy.md",
+                "empty.txt",
+                "german.md",
+                "image.png",
+                "latin1.md"
+            ]
         );
-        assert!(matches!(reasons[0].1, SkipReason::InvalidName { field: "key", .. }));
+        assert!(matches!(
+            reasons[0].1,
+            SkipReason::InvalidName { field: "key", .. }
+        ));
         assert!(matches!(reasons[1].1, SkipReason::FrontMatter(_)));
-        assert_eq!(reasons[2].1, SkipReason::TooLarge { size: 2000, limit: 1000 });
-        assert!(matches!(&reasons[3].1, SkipReason::DuplicateId { id, .. } if id == "guide/fr/consent"));
+        assert_eq!(
+            reasons[2].1,
+            SkipReason::TooLarge {
+                size: 2000,
+                limit: 1000
+            }
+        );
+        assert!(
+            matches!(&reasons[3].1, SkipReason::DuplicateId { id, .. } if id == "guide/fr/consent")
+        );
         assert_eq!(reasons[4].1, SkipReason::Empty);
         assert_eq!(reasons[5].1, SkipReason::UnsupportedLanguage("de".into()));
         assert_eq!(reasons[6].1, SkipReason::UnsupportedFormat);
@@ -370,7 +429,11 @@ mod tests {
     #[test]
     fn type_key_and_language_come_from_the_path_and_the_text() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "partner/en/Info Line.txt", b"The helpline\n\nIt answers day and night.");
+        write(
+            dir.path(),
+            "partner/en/Info Line.txt",
+            b"The helpline\n\nIt answers day and night.",
+        );
         write(
             dir.path(),
             "notes/hotline.txt",
@@ -398,7 +461,11 @@ mod tests {
             passages,
             [
                 ("Le consentement", "", "Intro."),
-                ("Définition", "définition", "Le consentement est un accord libre.")
+                (
+                    "Définition",
+                    "définition",
+                    "Le consentement est un accord libre."
+                )
             ]
         );
     }
@@ -408,11 +475,15 @@ mod tests {
     fn symlink_loops_are_reported() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "guide/fr/consent.md", GOOD_MD.as_bytes());
-        std::os::unix::fs::symlink(dir.path().join("guide"), dir.path().join("guide/fr/loop")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("guide"), dir.path().join("guide/fr/loop"))
+            .unwrap();
         let corpus = load(dir.path(), &LoadOptions::default(), &Detector::new()).unwrap();
         assert_eq!(corpus.documents.len(), 1);
         assert_eq!(corpus.skipped.len(), 1);
-        assert!(matches!(corpus.skipped[0].reason, SkipReason::Unreadable(_)));
+        assert!(matches!(
+            corpus.skipped[0].reason,
+            SkipReason::Unreadable(_)
+        ));
     }
 
     #[test]
@@ -428,7 +499,12 @@ mod tests {
 
     #[test]
     fn a_missing_corpus_folder_is_an_error() {
-        let error = load(Path::new("/nonexistent/corpus"), &LoadOptions::default(), &Detector::new()).unwrap_err();
+        let error = load(
+            Path::new("/nonexistent/corpus"),
+            &LoadOptions::default(),
+            &Detector::new(),
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("/nonexistent/corpus"));
     }
 }

@@ -42,8 +42,16 @@ mod tests {
 
     #[test]
     fn junk_is_an_error_not_a_panic() {
-        for bytes in [&b""[..], b"%PDF-1.4\n", b"not a pdf at all", b"%PDF-1.7\n1 0 obj << /Type /Catalog"] {
-            assert!(matches!(parse(bytes), Err(SkipReason::Pdf(_) | SkipReason::PdfWithoutText)));
+        for bytes in [
+            &b""[..],
+            b"%PDF-1.4\n",
+            b"not a pdf at all",
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+        ] {
+            assert!(matches!(
+                parse(bytes),
+                Err(SkipReason::Pdf(_) | SkipReason::PdfWithoutText)
+            ));
         }
     }
 }

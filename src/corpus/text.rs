@@ -7,7 +7,11 @@ pub(super) fn parse(source: &str) -> Draft {
     let title = lines.next().map(|line| line.trim().to_string());
     let body = lines.collect::<Vec<&str>>().join("\n").trim().to_string();
     // A one-line file is all title: index that line as its text too.
-    let text = if body.is_empty() { title.clone().unwrap_or_default() } else { body };
+    let text = if body.is_empty() {
+        title.clone().unwrap_or_default()
+    } else {
+        body
+    };
     Draft {
         title,
         sections: vec![(String::new(), text)],
@@ -21,6 +25,9 @@ mod tests {
     fn first_line_is_the_title() {
         let draft = super::parse("\n  Ligne d'aide \nElle répond.\nToujours.\n");
         assert_eq!(draft.title.as_deref(), Some("Ligne d'aide"));
-        assert_eq!(draft.sections, [(String::new(), "Elle répond.\nToujours.".to_string())]);
+        assert_eq!(
+            draft.sections,
+            [(String::new(), "Elle répond.\nToujours.".to_string())]
+        );
     }
 }

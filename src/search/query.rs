@@ -1,0 +1,303 @@
+//! From what a person typed to a tantivy query.
+//!
+//! The syntax is lenient and never an error: `"an exact phrase"`, `-excluded` words or
+//! phrases, and plain words; an unbalanced quote, stray operators and punctuation are
+//! just text, which the analyzers reduce to words.
+//!
+//! Plain words are optional (a passage matching more of them scores higher); phrases are
+//! required. Each searched language contributes its own analysis of the words on its own
+//! fields, weighted by how likely the query is in that language; the neutral field adds
+//! exact forms, names and acronyms for every document.
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{AnalysedToken, tokens};
+use crate::index::Fields;
+use crate::language::Lang;
+
+/// Longer queries are cut: past this many words, more words add cost, not precision.
+pub const MAX_WORDS: usize = 32;
+
+/// Field weights: a match in a title counts most, then a heading, then the text.
+const TITLE_BOOST: f32 = 3.0;
+const HEADING_BOOST: f32 = 2.0;
+const BODY_BOOST: f32 = 1.0;
+/// The neutral field rewards exact (unstemmed) forms, names and acronyms.
+const NEUTRAL_BOOST: f32 = 0.6;
+/// Plain words that appear together, in order, score again as a phrase.
+const PROXIMITY_BOOST: f32 = 1.5;
+const PROXIMITY_SLOP: u32 = 2;
+
+/// What a person typed, taken apart.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ParsedQuery {
+    pub words: Vec<String>,
+    pub phrases: Vec<String>,
+    pub excluded: Vec<String>,
+}
+
+impl ParsedQuery {
+    pub fn parse(input: &str) -> ParsedQuery {
+        let mut parsed = ParsedQuery::default();
+        let mut rest = input.trim_start();
+        while !rest.is_empty() {
+            let (negated, after_sign) = match rest.strip_prefix('-') {
+                Some(after) if after.starts_with(|c: char| !c.is_whitespace() && c != '-') => {
+                    (true, after)
+                }
+                _ => (false, rest),
+            };
+            let (term, is_phrase, next) = match after_sign.strip_prefix('"') {
+                Some(quoted) => match quoted.find('"') {
+                    Some(end) => (&quoted[..end], true, &quoted[end + 1..]),
+                    // An unbalanced quote is just a character.
+                    None => split_word(quoted),
+                },
+                None => split_word(after_sign),
+            };
+            let term = term.trim();
+            if !term.is_empty() {
+                match (negated, is_phrase) {
+                    (true, _) => parsed.excluded.push(term.to_string()),
+                    (false, true) => parsed.phrases.push(term.to_string()),
+                    (false, false) => parsed.words.push(term.to_string()),
+                }
+            }
+            rest = next.trim_start();
+        }
+        parsed.words.truncate(MAX_WORDS);
+        parsed.phrases.truncate(MAX_WORDS);
+        parsed.excluded.truncate(MAX_WORDS);
+        parsed
+    }
+}
+
+fn split_word(text: &str) -> (&str, bool, &str) {
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    (&text[..end], false, &text[end..])
+}
+
+/// The analyzers a query is built with, made once.
+pub struct Analyzers {
+    by_lang: [TextAnalyzer; 3],
+    neutral: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    fn default() -> Self {
+        Analyzers {
+            by_lang: Lang::ALL.map(|lang| crate::analysis::analyzer(Some(lang))),
+            neutral: crate::analysis::analyzer(None),
+        }
+    }
+}
+
+impl Analyzers {
+    fn analyse(&self, lang: Option<Lang>, text: &str) -> Vec<AnalysedToken> {
+        let mut analyzer = match lang {
+            Some(lang) => self.by_lang[lang.ordinal() as usize].clone(),
+            None => self.neutral.clone(),
+        };
+        // One term per position: where a compound adds alternatives, the first one (the
+        // joined form) is the word as typed.
+        let mut found = tokens(&mut analyzer, text);
+        found.dedup_by_key(|t| t.position);
+        found
+    }
+}
+
+/// Builds the query for `parsed`, searching `languages` with their weights.
+pub fn build(
+    parsed: &ParsedQuery,
+    languages: &[(Lang, f32)],
+    fields: &Fields,
+    analyzers: &Analyzers,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let words = parsed.words.join(" ");
+
+    let mut kept_positions = Vec::new();
+    for &(lang, weight) in languages {
+        let found = analyzers.analyse(Some(lang), &words);
+        kept_positions.extend(found.iter().map(|t| t.position));
+        if let Some(query) = words_query(&found, fields, lang) {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+        }
+    }
+    // Stop words of every searched language stay out of the neutral field too.
+    let neutral: Vec<Box<dyn Query>> = analyzers
+        .analyse(None, &words)
+        .into_iter()
+        .filter(|t| kept_positions.contains(&t.position))
+        .map(|t| term_query(fields.names, &t.text))
+        .collect();
+    if !neutral.is_empty() {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::union(neutral)),
+                NEUTRAL_BOOST,
+            )),
+        ));
+    }
+
+    for phrase in &parsed.phrases {
+        if let Some(query) = anywhere(phrase, languages, fields, analyzers) {
+            clauses.push((Occur::Must, query));
+        }
+    }
+    let has_positive = clauses.iter().any(|(occur, _)| *occur != Occur::MustNot);
+    for excluded in &parsed.excluded {
+        if let Some(query) = anywhere(excluded, languages, fields, analyzers) {
+            clauses.push((Occur::MustNot, query));
+        }
+    }
+    if !has_positive {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The words of one language on its title, heading and body fields, with a proximity
+/// bonus on the body when they appear together.
+fn words_query(found: &[AnalysedToken], fields: &Fields, lang: Lang) -> Option<Box<dyn Query>> {
+    if found.is_empty() {
+        return None;
+    }
+    let lang_fields = fields.of(lang);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for token in found {
+        for (field, boost) in [
+            (lang_fields.title, TITLE_BOOST),
+            (lang_fields.heading, HEADING_BOOST),
+            (lang_fields.body, BODY_BOOST),
+        ] {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(term_query(field, &token.text), boost)),
+            ));
+        }
+    }
+    if found.len() > 1 {
+        let phrase = PhraseQuery::new_with_offset_and_slop(
+            positioned_terms(lang_fields.body, found),
+            PROXIMITY_SLOP,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// A phrase (or a single word) matched in any searched language or in the neutral field.
+fn anywhere(
+    text: &str,
+    languages: &[(Lang, f32)],
+    fields: &Fields,
+    analyzers: &Analyzers,
+) -> Option<Box<dyn Query>> {
+    let mut targets: Vec<(Field, Option<Lang>)> = Vec::new();
+    for &(lang, _) in languages {
+        let f = fields.of(lang);
+        targets.extend([f.title, f.heading, f.body].map(|field| (field, Some(lang))));
+    }
+    targets.push((fields.names, None));
+    let alternatives: Vec<Box<dyn Query>> = targets
+        .into_iter()
+        .filter_map(|(field, lang)| {
+            let found = analyzers.analyse(lang, text);
+            match found.len() {
+                0 => None,
+                1 => Some(term_query(field, &found[0].text)),
+                _ => Some(Box::new(PhraseQuery::new_with_offset(positioned_terms(
+                    field, &found,
+                ))) as Box<dyn Query>),
+            }
+        })
+        .collect();
+    (!alternatives.is_empty())
+        .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+}
+
+fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)> {
+    let first = found.first().map_or(0, |t| t.position);
+    found
+        .iter()
+        .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
+        .collect()
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(input: &str) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
+        let parsed = Box::leak(Box::new(ParsedQuery::parse(input)));
+        let strs = |v: &'static Vec<String>| v.iter().map(String::as_str).collect();
+        (
+            strs(&parsed.words),
+            strs(&parsed.phrases),
+            strs(&parsed.excluded),
+        )
+    }
+
+    /// Input, then the words, phrases and excluded terms expected.
+    type Row = (
+        &'static str,
+        (
+            &'static [&'static str],
+            &'static [&'static str],
+            &'static [&'static str],
+        ),
+    );
+
+    #[test]
+    fn lenient_syntax() {
+        let table: &[Row] = &[
+            (
+                "trousse médicolégale",
+                (&["trousse", "médicolégale"], &[], &[]),
+            ),
+            (
+                "\"porter plainte\" police",
+                (&["police"], &["porter plainte"], &[]),
+            ),
+            ("aide -police", (&["aide"], &[], &["police"])),
+            ("aide -\"rape kit\"", (&["aide"], &[], &["rape kit"])),
+            ("\"unbalanced quote", (&["unbalanced", "quote"], &[], &[])),
+            ("médico-légale", (&["médico-légale"], &[], &[])),
+            ("a - b -- c", (&["a", "-", "b", "--", "c"], &[], &[])),
+            (
+                "\"((( -- AND OR ~^* :",
+                (&["(((", "--", "AND", "OR", "~^*", ":"], &[], &[]),
+            ),
+            ("\"\"", (&[], &[], &[])),
+            ("   ", (&[], &[], &[])),
+        ];
+        for (input, (words, phrases, excluded)) in table {
+            assert_eq!(
+                parse(input),
+                (words.to_vec(), phrases.to_vec(), excluded.to_vec()),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_queries_are_cut() {
+        let input = "mot ".repeat(1000);
+        assert_eq!(ParsedQuery::parse(&input).words.len(), MAX_WORDS);
+    }
+}

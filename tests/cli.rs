@@ -1,0 +1,300 @@
+//! The `guide-search` binary end to end: index, search, errors, PDF, staleness, and an
+//! index build killed midway.
+
+mod common;
+
+use common::{pdf, run, search_json, shipped_corpus, shipped_index, write_files};
+use serde_json::Value;
+
+fn ids(response: &Value) -> Vec<&str> {
+    response["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn trousse_medicolegale_without_accents_finds_french_results_highlighting_the_word() {
+    let response = search_json("trousse medicolegale", &[]);
+    let first = &response["hits"][0];
+    assert_eq!(first["lang"], "fr", "{response:#}");
+    assert_eq!(first["id"], "guide/fr/designated-centres");
+    assert!(
+        first["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>médicolégale</mark>"),
+        "{first:#}"
+    );
+    assert!(
+        first["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("/docs/guide/fr/designated-centres#")
+    );
+    assert_eq!(first["translations"]["en"], "guide/en/designated-centres");
+    assert_eq!(first["translations"]["es"], "guide/es/designated-centres");
+}
+
+#[test]
+fn one_search_per_language_finds_the_right_section() {
+    for (query, ui, expected) in [
+        (
+            "porter plainte à la police",
+            "fr",
+            "guide/fr/police-complaint",
+        ),
+        (
+            "how do I file a police complaint",
+            "en",
+            "guide/en/police-complaint",
+        ),
+        (
+            "¿cómo presentar una denuncia a la policía?",
+            "es",
+            "guide/es/police-complaint",
+        ),
+        (
+            "qu'est-ce que le consentement sexuel",
+            "fr",
+            "guide/fr/consent",
+        ),
+        ("what is consent", "en", "guide/en/consent"),
+        ("edad de consentimiento", "es", "guide/es/consent"),
+    ] {
+        let response = search_json(query, &["--ui", ui]);
+        assert_eq!(
+            ids(&response).first(),
+            Some(&expected),
+            "{query}: {:?}",
+            ids(&response)
+        );
+    }
+}
+
+#[test]
+fn acronyms_find_their_committee() {
+    for (query, expected) in [
+        ("TACMES", "committee/fr/tacmes"),
+        ("SPVM", "committee/fr/comite-spvm"),
+        ("CPIMCD", "committee/fr/cpimcd"),
+    ] {
+        let response = search_json(query, &[]);
+        assert_eq!(
+            ids(&response).first(),
+            Some(&expected),
+            "{query}: {:?}",
+            ids(&response)
+        );
+    }
+}
+
+#[test]
+fn filters_grouping_and_facets() {
+    let grouped = search_json("victime", &["--ui", "fr"]);
+    let all = search_json("victime", &["--all-versions", "--limit", "50"]);
+    assert!(all["total"].as_u64() > grouped["total"].as_u64());
+    let partners = search_json("victime", &["--type", "partner", "--doc-lang", "en"]);
+    for hit in partners["hits"].as_array().unwrap() {
+        assert_eq!(
+            (hit["type"].as_str(), hit["lang"].as_str()),
+            (Some("partner"), Some("en"))
+        );
+    }
+    // Facets count each choice with the other filter applied, not its own.
+    assert_eq!(partners["facets"]["lang"]["en"], partners["total"]);
+    assert!(partners["facets"]["type"]["guide"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn bad_requests_are_one_clear_line_and_a_failure() {
+    let index = shipped_index().to_str().unwrap();
+    let corpus = shipped_corpus();
+    let corpus = corpus.to_str().unwrap();
+    for (args, message) in [
+        (vec!["search", "  "], "empty"),
+        (vec!["search", "aide", "--limit", "0"], "limit"),
+        (vec!["search", "aide", "--type", "nope"], "unknown type"),
+        (vec!["search", "aide", "--lang", "de"], "fr, en or es"),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--corpus", corpus, "--index", index]);
+        let (ok, _, stderr) = run(&args);
+        assert!(!ok, "{args:?}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn broken_files_are_listed_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    write_files(
+        &corpus,
+        &[
+            (
+                "guide/fr/ok.md",
+                "---\ntitle: Aide\n---\n## Écoute\nUne ligne d'écoute répond jour et nuit.\n"
+                    .as_bytes(),
+            ),
+            ("guide/fr/broken.md", b"---\ntitle: [oops\n---\n"),
+            ("guide/fr/junk.md", b"\xff\xfe\x00binary"),
+            ("guide/fr/truncated.pdf", &pdf(&["Texte"])[..40]),
+        ],
+    );
+    let index = dir.path().join("index");
+    let args = [
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    let (ok, _, stderr) = run(&args);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("Indexed 1 documents"), "{stderr}");
+    for (file, reason) in [
+        ("broken.md", "front matter"),
+        ("junk.md", "UTF-8"),
+        ("truncated.pdf", "PDF"),
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(reason)),
+            "{file}: {stderr}"
+        );
+    }
+    let (ok, _, stderr) = run(&[&args[..], &["--strict"]].concat());
+    assert!(!ok && stderr.contains("--strict"), "{stderr}");
+}
+
+#[test]
+fn nothing_to_index_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    write_files(&corpus, &[("guide/fr/empty.md", b"")]);
+    let index = dir.path().join("index");
+    let (ok, _, stderr) = run(&[
+        "index",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("empty.md") && stderr.contains("nothing could be indexed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_multi_page_pdf_is_indexed_with_its_page_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let guide = pdf(&[
+        "Guide d'information pour les victimes\nCe guide explique vos droits et les ressources disponibles.",
+        "La trousse medicolegale\nElle peut etre faite dans un centre designe, dans les cinq jours.",
+    ]);
+    write_files(&corpus, &[("guide/fr/guide-imprime.pdf", &guide)]);
+    let index = dir.path().join("index");
+    let paths = [
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    let (ok, stdout, stderr) =
+        run(&[&["search", "trousse medicolegale", "--json"][..], &paths].concat());
+    assert!(ok, "{stderr}");
+    let response: Value = serde_json::from_str(&stdout).unwrap();
+    let hit = &response["hits"][0];
+    assert_eq!(hit["id"], "guide/fr/guide-imprime");
+    assert_eq!(hit["title"], "Guide d'information pour les victimes");
+    assert_eq!(hit["heading"], "Page 2");
+    assert!(hit["url"].as_str().unwrap().ends_with("#page-2"));
+}
+
+#[test]
+fn search_rebuilds_a_stale_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    let paths = [
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    write_files(
+        &corpus,
+        &[(
+            "guide/en/a.md",
+            b"---\ntitle: Helpline\n---\nThe helpline answers every call.\n",
+        )],
+    );
+    let (ok, _, stderr) = run(&[&["search", "helpline"][..], &paths].concat());
+    assert!(ok && stderr.contains("there is no index yet"), "{stderr}");
+    let (ok, _, stderr) = run(&[&["search", "helpline"][..], &paths].concat());
+    assert!(
+        ok && !stderr.contains("Building"),
+        "a fresh index is not rebuilt: {stderr}"
+    );
+    write_files(
+        &corpus,
+        &[(
+            "guide/en/b.md",
+            b"---\ntitle: Shelter\n---\nA shelter offers a safe place.\n",
+        )],
+    );
+    let (ok, stdout, stderr) = run(&[&["search", "shelter", "--json"][..], &paths].concat());
+    assert!(ok && stderr.contains("the corpus has changed"), "{stderr}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap()["hits"][0]["id"],
+        "guide/en/b"
+    );
+}
+
+#[test]
+fn a_build_killed_midway_leaves_the_previous_index_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let corpus = shipped_corpus();
+    let paths = [
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    let query = |label: &str| {
+        let (ok, stdout, stderr) =
+            run(&[&["search", "trousse medicolegale", "--json"][..], &paths].concat());
+        assert!(ok, "{label}: {stderr}");
+        assert!(
+            !stderr.contains("Building"),
+            "{label}: the index was rebuilt instead of used: {stderr}"
+        );
+        let response: Value = serde_json::from_str(&stdout).unwrap();
+        ids(&response)
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let (ok, _, stderr) = run(&[&["index"][..], &paths].concat());
+    assert!(ok, "{stderr}");
+    let before = query("before");
+    // Wherever the kill lands (loading, writing, merging, switching), the index in use
+    // must stay whole: the outcome does not depend on when it lands.
+    for _ in 0..3 {
+        let mut child = common::guide_search(&[&["index"][..], &paths].concat())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let _ = child.kill();
+        child.wait().unwrap();
+        assert_eq!(query("after a killed build"), before);
+    }
+}

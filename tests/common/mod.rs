@@ -1,0 +1,133 @@
+//! Helpers shared by the integration tests: the real binary, the shipped corpus, and
+//! corpora made on the spot.
+#![allow(dead_code)] // each test file uses its own part of these helpers
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The shipped corpus of the repository.
+pub fn shipped_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// The `guide-search` binary with `args`.
+pub fn guide_search(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guide-search"));
+    command.args(args).env("RUST_LOG", "warn");
+    command
+}
+
+/// Runs the binary; returns (exit success, stdout, stderr).
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = guide_search(args).output().expect("the binary runs");
+    (
+        status.success(),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// An index of the shipped corpus, built once per test binary and shared read-only.
+pub fn shipped_index() -> &'static Path {
+    static INDEX: OnceLock<tempfile::TempDir> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let (ok, _, stderr) = run(&[
+                "index",
+                "--corpus",
+                shipped_corpus().to_str().unwrap(),
+                "--index",
+                dir.path().to_str().unwrap(),
+            ]);
+            assert!(ok, "indexing the shipped corpus failed: {stderr}");
+            dir
+        })
+        .path()
+}
+
+/// `search --json` on the shipped corpus.
+pub fn search_json(query: &str, extra: &[&str]) -> serde_json::Value {
+    let corpus = shipped_corpus();
+    let mut args = vec![
+        "search",
+        query,
+        "--json",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        shipped_index().to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (ok, stdout, stderr) = run(&args);
+    assert!(ok, "search {query:?} failed: {stderr}");
+    serde_json::from_str(&stdout).expect("search --json prints JSON")
+}
+
+/// Writes files into `dir`.
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (relative, bytes) in files {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+/// A real PDF with one page of text per item of `pages`, made with lopdf.
+pub fn pdf(pages: &[&str]) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, dictionary};
+
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type1",
+        "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
+    let mut kids = Vec::new();
+    for text in pages {
+        let mut operations = vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 12.into()]),
+            Operation::new("TL", vec![16.into()]),
+            Operation::new("Td", vec![50.into(), 780.into()]),
+        ];
+        for line in text.lines() {
+            operations.push(Operation::new("Tj", vec![Object::string_literal(line)]));
+            operations.push(Operation::new("T*", vec![]));
+        }
+        operations.push(Operation::new("ET", vec![]));
+        let content = Content { operations };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+        });
+        kids.push(page_id.into());
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => count,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
