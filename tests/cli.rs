@@ -142,6 +142,7 @@ fn broken_files_are_listed_and_strict_fails() {
             ("guide/fr/broken.md", b"---\ntitle: [oops\n---\n"),
             ("guide/fr/junk.md", b"\xff\xfe\x00binary"),
             ("guide/fr/truncated.pdf", &pdf(&["Texte"])[..40]),
+            ("guide/fr/scan.pdf", &pdf(&[""])),
         ],
     );
     let index = dir.path().join("index");
@@ -159,6 +160,7 @@ fn broken_files_are_listed_and_strict_fails() {
         ("broken.md", "front matter"),
         ("junk.md", "UTF-8"),
         ("truncated.pdf", "PDF"),
+        ("scan.pdf", "no extractable text"),
     ] {
         assert!(
             stderr
