@@ -37,27 +37,8 @@ enum Command {
     },
     /// Search from the command line (builds the index first if missing or stale).
     Search {
-        /// The query, e.g. "trousse medicolegale".
-        query: String,
-        /// The query's language; detected when not given.
-        #[arg(long)]
-        lang: Option<Lang>,
-        /// The reader's language, favoured when the query's is unsure.
-        #[arg(long, default_value = "fr")]
-        ui: Lang,
-        /// Only documents of this type (guide, committee, partner…).
-        #[arg(long = "type")]
-        doc_type: Option<String>,
-        /// Only documents in this language.
-        #[arg(long)]
-        doc_lang: Option<Lang>,
-        #[arg(long, default_value_t = DEFAULT_LIMIT)]
-        limit: usize,
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// List every language version instead of one hit per document.
-        #[arg(long)]
-        all_versions: bool,
+        #[command(flatten)]
+        search: SearchArgs,
         /// Print the HTTP API's JSON response.
         #[arg(long)]
         json: bool,
@@ -72,6 +53,48 @@ enum Command {
         #[command(flatten)]
         paths: Paths,
     },
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query, e.g. "trousse medicolegale".
+    query: String,
+    /// The query's language; detected when not given.
+    #[arg(long)]
+    lang: Option<Lang>,
+    /// The reader's language, favoured when the query's is unsure.
+    #[arg(long, default_value = "fr")]
+    ui: Lang,
+    /// Only documents of this type (guide, committee, partner…).
+    #[arg(long = "type")]
+    doc_type: Option<String>,
+    /// Only documents in this language.
+    #[arg(long)]
+    doc_lang: Option<Lang>,
+    /// How many results to show (1 to 50).
+    #[arg(long, default_value_t = DEFAULT_LIMIT)]
+    limit: usize,
+    /// How many results to skip, for the next pages.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// List every language version instead of one hit per document.
+    #[arg(long)]
+    all_versions: bool,
+}
+
+impl From<SearchArgs> for SearchRequest {
+    fn from(args: SearchArgs) -> SearchRequest {
+        SearchRequest {
+            lang: args.lang,
+            ui: args.ui,
+            doc_type: args.doc_type,
+            doc_lang: args.doc_lang,
+            limit: args.limit,
+            offset: args.offset,
+            group: !args.all_versions,
+            ..SearchRequest::new(args.query)
+        }
+    }
 }
 
 #[derive(Args)]
@@ -169,28 +192,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search {
-            query,
-            lang,
-            ui,
-            doc_type,
-            doc_lang,
-            limit,
-            offset,
-            all_versions,
+            search,
             json,
             paths,
         } => {
             let engine = paths.ready_engine(Arc::new(Detector::new()))?;
-            let request = SearchRequest {
-                lang,
-                ui,
-                doc_type,
-                doc_lang,
-                limit,
-                offset,
-                group: !all_versions,
-                ..SearchRequest::new(query)
-            };
+            let request = SearchRequest::from(search);
             let response = engine.search(&request)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&response)?);

@@ -15,6 +15,12 @@ fn ids(response: &Value) -> Vec<&str> {
         .collect()
 }
 
+fn assert_first(query: &str, extra: &[&str], expected: &str) {
+    let response = search_json(query, extra);
+    let found = ids(&response);
+    assert_eq!(found.first(), Some(&expected), "{query}: {found:?}");
+}
+
 #[test]
 fn trousse_medicolegale_without_accents_finds_french_results_highlighting_the_word() {
     let response = search_json("trousse medicolegale", &[]);
@@ -64,13 +70,7 @@ fn one_search_per_language_finds_the_right_section() {
         ("what is consent", "en", "guide/en/consent"),
         ("edad de consentimiento", "es", "guide/es/consent"),
     ] {
-        let response = search_json(query, &["--ui", ui]);
-        assert_eq!(
-            ids(&response).first(),
-            Some(&expected),
-            "{query}: {:?}",
-            ids(&response)
-        );
+        assert_first(query, &["--ui", ui], expected);
     }
 }
 
@@ -81,13 +81,7 @@ fn acronyms_find_their_committee() {
         ("SPVM", "committee/fr/comite-spvm"),
         ("CPIMCD", "committee/fr/cpimcd"),
     ] {
-        let response = search_json(query, &[]);
-        assert_eq!(
-            ids(&response).first(),
-            Some(&expected),
-            "{query}: {:?}",
-            ids(&response)
-        );
+        assert_first(query, &[], expected);
     }
 }
 
