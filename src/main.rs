@@ -47,12 +47,33 @@ enum Command {
     },
     /// Run the HTTP service (builds the index first if missing or stale).
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "GUIDE_SEARCH_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
+        #[command(flatten)]
+        service: ServiceArgs,
         #[command(flatten)]
         paths: Paths,
     },
+}
+
+#[derive(Args)]
+struct ServiceArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GUIDE_SEARCH_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Bearer token that enables POST /api/admin/reindex (disabled when unset).
+    #[arg(long, env = "GUIDE_SEARCH_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Origins allowed to call the API from a browser, comma-separated (none by default).
+    #[arg(long, env = "GUIDE_SEARCH_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
+    /// Requests per second per client; 0 turns the limit off (for benchmarks).
+    #[arg(long, env = "GUIDE_SEARCH_RATE_LIMIT", default_value_t = 20)]
+    rate_limit: u32,
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For / Forwarded.
+    #[arg(long, env = "GUIDE_SEARCH_BEHIND_PROXY")]
+    behind_proxy: bool,
+    /// Log query text (at debug level). Queries are sensitive: for debugging only.
+    #[arg(long, env = "GUIDE_SEARCH_LOG_QUERIES")]
+    log_queries: bool,
 }
 
 #[derive(Args)]
@@ -209,16 +230,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, paths } => {
-            let engine = paths.ready_engine(Arc::new(Detector::new()))?;
+        Command::Serve { service, paths } => {
+            let detector = Arc::new(Detector::new());
+            let engine = paths.ready_engine(detector.clone())?;
+            if service.log_queries {
+                tracing::warn!("--log-queries is on: query text will be written to the logs");
+            }
+            let settings = server::Settings {
+                admin_token: service.admin_token.filter(|t| !t.is_empty()),
+                allowed_origins: service.allowed_origins,
+                rate_limit: service.rate_limit,
+                behind_proxy: service.behind_proxy,
+                log_queries: service.log_queries,
+                load_options: paths.load_options(),
+                corpus_dir: paths.corpus,
+                index_dir: paths.index,
+                ..server::Settings::default()
+            };
+            let state = server::State::new(settings, detector);
+            state.install(engine);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind(addr)
+                let listener = tokio::net::TcpListener::bind(service.addr)
                     .await
-                    .with_context(|| format!("cannot listen on {addr}"))?;
+                    .with_context(|| format!("cannot listen on {}", service.addr))?;
                 let local = listener.local_addr()?;
                 tracing::info!("guide-search listening on http://{local}");
-                server::serve(listener, server::State::with_engine(engine)).await?;
+                server::serve(listener, state).await?;
                 Ok(ExitCode::SUCCESS)
             })
         }

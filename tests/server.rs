@@ -20,10 +20,9 @@ impl Drop for Server {
     }
 }
 
-fn start() -> Server {
+fn start(index: &std::path::Path, extra: &[&str]) -> Server {
     let corpus = common::shipped_corpus();
-    let index = common::shipped_index();
-    let mut child = common::guide_search(&[
+    let mut args = vec![
         "serve",
         "--addr",
         "127.0.0.1:0",
@@ -31,11 +30,13 @@ fn start() -> Server {
         corpus.to_str().unwrap(),
         "--index",
         index.to_str().unwrap(),
-    ])
-    .env("RUST_LOG", "info")
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
+    ];
+    args.extend_from_slice(extra);
+    let mut child = common::guide_search(&args)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stderr = BufReader::new(child.stderr.take().unwrap());
     let mut lines = stderr.lines();
     let base = lines
@@ -51,12 +52,14 @@ fn start() -> Server {
     Server { child, base }
 }
 
-fn get(server: &Server, path: &str) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
-        .into();
-    let mut response = agent.get(&format!("{}{path}", server.base)).call().unwrap();
+        .into()
+}
+
+fn read(mut response: ureq::http::Response<ureq::Body>) -> (u16, Value) {
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().unwrap();
     (
@@ -65,9 +68,18 @@ fn get(server: &Server, path: &str) -> (u16, Value) {
     )
 }
 
+fn get(server: &Server, path: &str) -> (u16, Value) {
+    read(
+        agent()
+            .get(&format!("{}{path}", server.base))
+            .call()
+            .unwrap(),
+    )
+}
+
 #[test]
 fn serves_search_health_and_json_errors_over_http() {
-    let server = start();
+    let server = start(common::shipped_index(), &[]);
     assert_eq!(get(&server, "/healthz").0, 200);
     assert_eq!(get(&server, "/readyz").0, 200);
 
@@ -98,5 +110,75 @@ fn serves_search_health_and_json_errors_over_http() {
     assert_eq!(
         (status, &body["error"]["code"]),
         (404, &Value::from("not_found"))
+    );
+}
+
+#[test]
+fn searches_never_fail_while_reindexes_run() {
+    let index = tempfile::tempdir().unwrap();
+    let server = start(
+        index.path(),
+        &["--admin-token", "test-token", "--rate-limit", "0"],
+    );
+    let generation = |server: &Server| {
+        get(server, "/readyz").1["index"]["generation"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let reindexes_done = std::sync::atomic::AtomicBool::new(false);
+    const CLIENTS: usize = 4;
+    const MIN_REQUESTS_PER_CLIENT: usize = 25;
+    let queries = [
+        "trousse medicolegale",
+        "rape kit",
+        "denuncia policía",
+        "consentement",
+        "TACMES",
+        "aide",
+    ];
+
+    let failures: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let (server, done) = (&server, &reindexes_done);
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    let mut sent = 0;
+                    // Until both reindexes are over, and at least a fixed number of requests.
+                    while sent < MIN_REQUESTS_PER_CLIENT
+                        || !done.load(std::sync::atomic::Ordering::Acquire)
+                    {
+                        let q = queries[(client + sent) % queries.len()].replace(' ', "%20");
+                        let (status, body) = get(server, &format!("/api/search?q={q}"));
+                        if status != 200 || body["hits"].as_array().is_none_or(Vec::is_empty) {
+                            failures.push(format!("{q}: {status} {body}"));
+                        }
+                        sent += 1;
+                    }
+                    failures
+                })
+            })
+            .collect();
+        for _ in 0..2 {
+            let before = generation(&server);
+            let response = agent()
+                .post(&format!("{}/api/admin/reindex", server.base))
+                .header("Authorization", "Bearer test-token")
+                .send_empty()
+                .unwrap();
+            assert_eq!(read(response).0, 202);
+            while generation(&server) == before {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+        reindexes_done.store(true, std::sync::atomic::Ordering::Release);
+        clients.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let failures: Vec<String> = failures.into_iter().flatten().collect();
+    assert!(
+        failures.is_empty(),
+        "{} failed requests: {failures:?}",
+        failures.len()
     );
 }

@@ -7,6 +7,8 @@
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
+use super::words::{APOSTROPHES, INCLUSIVE_DOTS};
+
 /// Rewrites one token in place and pushes its alternatives, if any, to the vector.
 pub type Rule = fn(&mut Token, &mut Vec<Token>);
 
@@ -88,8 +90,6 @@ impl<S: TokenStream> TokenStream for RewriteStream<'_, S> {
     }
 }
 
-const APOSTROPHES: [char; 2] = ['\'', '’'];
-
 /// French articles and conjunctions that drop their vowel before another word.
 const FRENCH_ELIDED: [&str; 13] = [
     "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
@@ -119,10 +119,6 @@ pub fn english_possessive(token: &mut Token, _: &mut Vec<Token>) {
         token.text.truncate(end);
     }
 }
-
-/// The dots that inclusive French writing puts between a word and its feminine and plural
-/// endings: middle dot, dot operator, full stop.
-const INCLUSIVE_DOTS: [char; 3] = ['·', '⋅', '.'];
 
 /// Splits compounds so that every spelling meets:
 /// - `médico-légale` → `médicolégale` (the token) plus `médico` and `légale` at the same

@@ -16,10 +16,11 @@
 //! by an older chain are rebuilt.
 
 mod filters;
+mod words;
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, TokenStream,
 };
 
 use crate::language::Lang;
@@ -31,19 +32,12 @@ pub const ANALYSIS_VERSION: u32 = 1;
 /// Name under which the neutral analyzer is registered.
 pub const NEUTRAL: &str = "neutral";
 
-/// A word: letters, digits and combining marks, possibly joined by apostrophes (`l'aide`,
-/// `aujourd'hui`), hyphens (`médico-légale`) or inclusive-writing dots followed by a
-/// known ending (`intervenant·e·s`, `intervenant.e.s`). The list of endings keeps
-/// `www.example.com` or `fin.Début` from being read as one word.
-const WORD: &str = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’\-][\p{L}\p{N}][\p{L}\p{N}\p{M}]*|[·⋅.](?:e|s|es|x|ne|nes|le|les|euse|euses|rice|rices|trice|trices|ve|ves)\b)*['’]?";
-
 /// Longer tokens are noise (URLs, hashes) and would bloat the term dictionary.
 const MAX_TOKEN_BYTES: usize = 60;
 
 /// The analyzer of one language, or the neutral one for `None`.
 pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
-    let words = RegexTokenizer::new(WORD).expect("the word pattern is a valid regex");
-    let start = TextAnalyzer::builder(words)
+    let start = TextAnalyzer::builder(words::WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser);
     match lang {

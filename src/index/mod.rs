@@ -9,6 +9,7 @@
 //! removed at the start of the next build.
 
 mod schema;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 pub use schema::{Fields, LangFields, schema};
+pub use vocabulary::{Vocabulary, Word};
 
 use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::corpus::{self, Corpus, LoadOptions, Skipped};
@@ -26,10 +28,11 @@ use crate::language::{Detector, Lang};
 
 /// Bump when the schema or what is stored changes; with [`ANALYSIS_VERSION`] it decides
 /// whether an index on disk can be used.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "manifest.json";
+const VOCABULARY: &str = "vocabulary.json";
 const GENERATION_PREFIX: &str = "gen-";
 const BUILDING_PREFIX: &str = ".building-";
 /// Memory for tantivy's writer, shared by its threads.
@@ -52,7 +55,7 @@ pub enum IndexError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("invalid manifest {}: {source}", path.display())]
+    #[error("invalid index file {}: {source}", path.display())]
     Manifest {
         path: PathBuf,
         source: serde_json::Error,
@@ -95,6 +98,9 @@ pub struct DocumentEntry {
     pub lang: Lang,
     pub key: String,
     pub title: String,
+    pub summary: Option<String>,
+    pub source_url: Option<String>,
+    pub updated: Option<String>,
     pub passages: usize,
 }
 
@@ -209,6 +215,11 @@ pub fn build(
     let mut manifest = write_index(&building, &corpus, progress)?;
     manifest.fingerprint = fingerprint;
     manifest.build_millis = started.elapsed().as_millis() as u64;
+    let vocabulary = Vocabulary::of(&corpus.documents);
+    write_atomically(
+        &building.join(VOCABULARY),
+        &serde_json::to_vec(&vocabulary).expect("serialisable"),
+    )?;
     write_atomically(
         &building.join(MANIFEST),
         &serde_json::to_vec_pretty(&manifest).expect("serialisable"),
@@ -323,6 +334,9 @@ fn entry(document: &Document) -> DocumentEntry {
         lang: document.lang,
         key: document.key.clone(),
         title: document.title.clone(),
+        summary: document.summary.clone(),
+        source_url: document.source_url.clone(),
+        updated: document.updated.clone(),
         passages: document.passages.len(),
     }
 }
@@ -415,9 +429,15 @@ pub fn current_generation(index_dir: &Path) -> Result<PathBuf, IndexError> {
 }
 
 fn read_manifest(generation: &Path) -> Result<Manifest, IndexError> {
-    let path = generation.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(io(&path))?;
-    serde_json::from_slice(&bytes).map_err(|source| IndexError::Manifest { path, source })
+    read_json(&generation.join(MANIFEST))
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, IndexError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    serde_json::from_slice(&bytes).map_err(|source| IndexError::Manifest {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// An opened generation, ready to search.
@@ -426,6 +446,7 @@ pub struct OpenIndex {
     pub reader: IndexReader,
     pub fields: Fields,
     pub manifest: Manifest,
+    pub vocabulary: Vocabulary,
     pub generation: PathBuf,
 }
 
@@ -449,6 +470,7 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex, IndexError> {
         reader,
         fields,
         manifest,
+        vocabulary: read_json(&generation.join(VOCABULARY))?,
         generation,
     })
 }

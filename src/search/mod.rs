@@ -4,6 +4,7 @@
 mod collect;
 mod query;
 mod snippet;
+mod suggest;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -15,7 +16,9 @@ use tantivy::{Searcher, TantivyDocument};
 
 pub use query::{MAX_WORDS, ParsedQuery};
 pub use snippet::escape_html;
+pub use suggest::{Suggestion, Suggestions};
 
+use crate::document::Passage;
 use crate::index::{DocumentEntry, OpenIndex};
 use crate::language::{Detection, Detector, Lang};
 use collect::{BestPassages, DocMatch};
@@ -129,30 +132,35 @@ pub struct Engine {
     searcher: Searcher,
     detector: Arc<Detector>,
     analyzers: Analyzers,
-    /// Ids of the documents sharing each group (translations), by group ordinal.
-    groups: HashMap<String, Vec<(Lang, String)>>,
+    /// The versions of each document: `<type>/<key>` → positions in the manifest's list.
+    versions: HashMap<String, Vec<usize>>,
+    titles: suggest::Titles,
 }
 
 impl Engine {
     pub fn new(open: OpenIndex, detector: Arc<Detector>) -> Engine {
-        let mut groups: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
-        for doc in &open.manifest.documents {
-            groups
-                .entry(group_key(doc))
-                .or_default()
-                .push((doc.lang, doc.id.clone()));
+        let mut versions: HashMap<String, Vec<usize>> = HashMap::new();
+        for (position, doc) in open.manifest.documents.iter().enumerate() {
+            versions.entry(group_key(doc)).or_default().push(position);
         }
         Engine {
             searcher: open.reader.searcher(),
+            titles: suggest::Titles::new(&open.manifest.documents),
             open,
             detector,
             analyzers: Analyzers::default(),
-            groups,
+            versions,
         }
     }
 
     pub fn manifest(&self) -> &crate::index::Manifest {
         &self.open.manifest
+    }
+
+    /// The name of the index generation this engine reads.
+    pub fn generation(&self) -> String {
+        let name = self.open.generation.file_name().unwrap_or_default();
+        name.to_string_lossy().into_owned()
     }
 
     /// Checks a request against the limits and this index's types.
@@ -239,6 +247,91 @@ impl Engine {
         })
     }
 
+    /// Completions of the last word and matching titles, for search-as-you-type.
+    pub fn suggest(&self, query: &str, ui: Lang) -> Result<Suggestions, SearchError> {
+        validate_query(query)?;
+        Ok(suggest::suggest(
+            query,
+            ui,
+            &self.open.vocabulary,
+            &self.titles,
+        ))
+    }
+
+    /// A whole document: its passages in order and its translations; `None` if unknown.
+    pub fn document(
+        &self,
+        doc_type: &str,
+        lang: Lang,
+        key: &str,
+    ) -> Result<Option<DocumentView>, SearchError> {
+        let id = crate::document::document_id(doc_type, lang, key);
+        let Some(entry) = self.versions(doc_type, key).find(|d| d.lang == lang) else {
+            return Ok(None);
+        };
+        let fields = &self.open.fields;
+        let query = tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(fields.doc_id, &id),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let found = self.searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(entry.passages.max(1)).order_by_score(),
+        )?;
+        let mut passages = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let stored: TantivyDocument = self.searcher.doc(address)?;
+            let rank = stored
+                .get_first(fields.passage)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default();
+            let text = |field| stored_text(&stored, field);
+            passages.push((
+                rank,
+                Passage {
+                    heading: text(fields.heading),
+                    anchor: text(fields.anchor),
+                    text: text(fields.text),
+                },
+            ));
+        }
+        passages.sort_by_key(|(rank, _)| *rank);
+        let translations = self
+            .versions(doc_type, key)
+            .filter(|other| other.lang != lang)
+            .map(|other| {
+                let link = Link {
+                    id: other.id.clone(),
+                    title: other.title.clone(),
+                    url: document_url(&other.doc_type, other.lang, &other.key, ""),
+                };
+                (other.lang, link)
+            })
+            .collect();
+        Ok(Some(DocumentView {
+            id,
+            doc_type: entry.doc_type.clone(),
+            lang,
+            key: entry.key.clone(),
+            title: entry.title.clone(),
+            summary: entry.summary.clone(),
+            source_url: entry.source_url.clone(),
+            updated: entry.updated.clone(),
+            url: document_url(doc_type, lang, key, ""),
+            passages: passages.into_iter().map(|(_, p)| p).collect(),
+            translations,
+        }))
+    }
+
+    /// Every language version of a document.
+    fn versions(&self, doc_type: &str, key: &str) -> impl Iterator<Item = &DocumentEntry> {
+        let positions = self.versions.get(&format!("{doc_type}/{key}"));
+        positions
+            .into_iter()
+            .flatten()
+            .map(|&p| &self.open.manifest.documents[p])
+    }
+
     fn facets<'a>(
         &self,
         matches: impl Iterator<Item = &'a DocMatch>,
@@ -272,12 +365,9 @@ impl Engine {
             (text(fields.doc_type), text(fields.key), text(fields.anchor));
         let id = crate::document::document_id(&doc_type, lang, &key);
         let translations = self
-            .groups
-            .get(&format!("{doc_type}/{key}"))
-            .into_iter()
-            .flatten()
-            .filter(|(other, _)| *other != lang)
-            .map(|(other, id)| (*other, id.clone()))
+            .versions(&doc_type, &key)
+            .filter(|other| other.lang != lang)
+            .map(|other| (other.lang, other.id.clone()))
             .collect();
         let lang_fields = fields.of(lang);
         Ok(Hit {
@@ -293,6 +383,48 @@ impl Engine {
             translations,
         })
     }
+}
+
+/// The query rules shared by search and suggestions.
+fn validate_query(query: &str) -> Result<(), SearchError> {
+    if query.trim().is_empty() {
+        return Err(SearchError::BadRequest(
+            "the query `q` is empty: type a few words".into(),
+        ));
+    }
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(SearchError::BadRequest(format!(
+            "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+            query.len()
+        )));
+    }
+    Ok(())
+}
+
+/// A whole document, as the document view and `/api/documents` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub lang: Lang,
+    pub key: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Where the organisation publishes this text, if it said.
+    pub source_url: Option<String>,
+    pub updated: Option<String>,
+    pub url: String,
+    pub passages: Vec<Passage>,
+    pub translations: BTreeMap<Lang, Link>,
+}
+
+/// Another document, by id, title and link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub title: String,
+    pub url: String,
 }
 
 /// The public link of a document's view, at a passage.

@@ -1,0 +1,144 @@
+//! The corpus's words, for completions: each folded form (what the neutral analyzer
+//! indexes, `medicolegale`) with the spelling most used in the texts (`médicolégale`) and
+//! how often it occurs.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{analyzer, tokens};
+use crate::document::Document;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    /// The neutral form: lowercase, folded.
+    pub folded: String,
+    /// The most frequent spelling in the corpus, lowercase.
+    pub surface: String,
+    pub count: u64,
+}
+
+/// Words sorted by folded form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vocabulary {
+    words: Vec<Word>,
+}
+
+impl Vocabulary {
+    pub fn of(documents: &[Document]) -> Vocabulary {
+        let mut analyzer = analyzer(None);
+        let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
+        for document in documents {
+            let texts = std::iter::once(&document.title)
+                .chain(document.passages.iter().flat_map(|p| [&p.heading, &p.text]));
+            for text in texts {
+                let mut found = tokens(&mut analyzer, text);
+                found.dedup_by_key(|t| t.position);
+                for token in found {
+                    let surface = surface(&text[token.offsets.clone()], &token.text);
+                    *counts
+                        .entry(token.text)
+                        .or_default()
+                        .entry(surface)
+                        .or_default() += 1;
+                }
+            }
+        }
+        let mut words: Vec<Word> = counts
+            .into_iter()
+            .map(|(folded, spellings)| {
+                let count = spellings.values().sum();
+                // On a tie, the accented spelling: texts drop accents more often than add them.
+                let accents = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
+                let (surface, _) = spellings
+                    .into_iter()
+                    .max_by(|a, b| {
+                        a.1.cmp(&b.1)
+                            .then(accents(&a.0).cmp(&accents(&b.0)))
+                            .then(b.0.cmp(&a.0))
+                    })
+                    .expect("at least one spelling");
+                Word {
+                    folded,
+                    surface,
+                    count,
+                }
+            })
+            .collect();
+        words.sort_by(|a, b| a.folded.cmp(&b.folded));
+        Vocabulary { words }
+    }
+
+    /// The most frequent words starting with `prefix` (a folded form), at most `limit`.
+    pub fn completions(&self, prefix: &str, limit: usize) -> Vec<&Word> {
+        let start = self.words.partition_point(|w| w.folded.as_str() < prefix);
+        let mut found: Vec<&Word> = self.words[start..]
+            .iter()
+            .take_while(|w| w.folded.starts_with(prefix))
+            .collect();
+        found.sort_by(|a, b| b.count.cmp(&a.count).then(a.folded.cmp(&b.folded)));
+        found.truncate(limit);
+        found
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// The word as written, lowercase, without an elided article (`l'harmonie` → `harmonie`).
+fn surface(written: &str, folded: &str) -> String {
+    let written = written.to_lowercase();
+    match written.split_once(['\'', '’']) {
+        Some((_, rest)) if !folded.contains(['\'', '’']) => rest.to_string(),
+        _ => written,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Passage;
+    use crate::language::Lang;
+
+    fn document(text: &str) -> Document {
+        Document {
+            doc_type: "guide".into(),
+            lang: Lang::Fr,
+            key: "k".into(),
+            title: "Titre".into(),
+            summary: None,
+            source_url: None,
+            updated: None,
+            passages: vec![Passage {
+                heading: "Aide".into(),
+                anchor: "aide".into(),
+                text: text.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn completions_show_the_usual_spelling_most_frequent_first() {
+        let vocabulary = Vocabulary::of(&[document(
+            "La trousse médicolégale, la trousse médicosociale, l'intervention médicosociale et la médecine. Medicolegale. Médicolégale.",
+        )]);
+        let completions: Vec<(&str, u64)> = vocabulary
+            .completions("medic", 5)
+            .into_iter()
+            .map(|w| (w.surface.as_str(), w.count))
+            .collect();
+        assert_eq!(completions, [("médicolégale", 3), ("médicosociale", 2)]);
+        assert_eq!(
+            vocabulary.completions("medicol", 5)[0].surface,
+            "médicolégale"
+        );
+        let intervention = vocabulary.completions("interv", 1);
+        assert_eq!(intervention[0].surface, "intervention");
+        assert!(vocabulary.completions("zzz", 5).is_empty());
+    }
+}

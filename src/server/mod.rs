@@ -1,0 +1,264 @@
+//! The HTTP service: the JSON API and health endpoints over the current [`Engine`].
+//!
+//! [`app`] builds the router from a [`State`], so handlers are tested without a socket;
+//! [`serve`] binds it and shuts down gracefully. Around the router, layers bound what a
+//! request may cost (time, body size, concurrency, rate per client), add security
+//! headers and CORS for configured origins only, and turn every error into JSON.
+//!
+//! Queries are sensitive: nothing here logs query text or client addresses, unless the
+//! operator turns `log_queries` on for debugging.
+
+mod api;
+mod error;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower::limit::ConcurrencyLimitLayer;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use error::ApiError;
+
+use crate::corpus::LoadOptions;
+use crate::language::Detector;
+use crate::search::Engine;
+
+/// How the service behaves; see `guide-search serve --help` for the environment variables.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Enables `POST /api/admin/reindex` for holders of this bearer token.
+    pub admin_token: Option<String>,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    pub allowed_origins: Vec<String>,
+    /// Requests per second per client; 0 turns the limit off.
+    pub rate_limit: u32,
+    /// Take the client's address from `X-Forwarded-For`/`Forwarded` (behind a proxy).
+    pub behind_proxy: bool,
+    /// Logs query text: for debugging only.
+    pub log_queries: bool,
+    pub request_timeout: Duration,
+    pub max_concurrent_requests: usize,
+    pub max_body_bytes: usize,
+    /// Where a reindex reads and writes.
+    pub corpus_dir: PathBuf,
+    pub index_dir: PathBuf,
+    pub load_options: LoadOptions,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            admin_token: None,
+            allowed_origins: Vec::new(),
+            rate_limit: 20,
+            behind_proxy: false,
+            log_queries: false,
+            request_timeout: Duration::from_secs(10),
+            max_concurrent_requests: 256,
+            max_body_bytes: 16 * 1024,
+            corpus_dir: PathBuf::from("corpus"),
+            index_dir: PathBuf::from("index"),
+            load_options: LoadOptions::default(),
+        }
+    }
+}
+
+/// What handlers share: the engine in use (swapped whole by a reindex), the settings
+/// and the language detector (loaded once, reused by every engine).
+#[derive(Clone)]
+pub struct State {
+    engine: Arc<ArcSwapOption<Engine>>,
+    settings: Arc<Settings>,
+    detector: Arc<Detector>,
+    reindexing: Arc<AtomicBool>,
+}
+
+impl State {
+    pub fn new(settings: Settings, detector: Arc<Detector>) -> State {
+        State {
+            engine: Arc::default(),
+            settings: Arc::new(settings),
+            detector,
+            reindexing: Arc::default(),
+        }
+    }
+
+    /// Makes `engine` the one that answers, from the next request on; requests already
+    /// running finish on the engine they started with.
+    pub fn install(&self, engine: Engine) {
+        self.engine.store(Some(Arc::new(engine)));
+    }
+
+    pub fn engine(&self) -> Option<Arc<Engine>> {
+        self.engine.load_full()
+    }
+
+    /// Starts a rebuild in the background unless one is running; says whether it started.
+    fn start_reindex(&self) -> bool {
+        if self.reindexing.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let settings = &state.settings;
+            let built = crate::index::build(
+                &settings.corpus_dir,
+                &settings.index_dir,
+                &settings.load_options,
+                &state.detector,
+                &mut (),
+            )
+            .and_then(|_| crate::index::open(&settings.index_dir));
+            match built {
+                Ok(open) => {
+                    let documents = open.manifest.documents.len();
+                    state.install(Engine::new(open, state.detector.clone()));
+                    tracing::info!(documents, "reindex complete: new index in use");
+                }
+                Err(error) => {
+                    tracing::error!(%error, "reindex failed: the previous index stays in use")
+                }
+            }
+            state.reindexing.store(false, Ordering::Release);
+        });
+        true
+    }
+}
+
+/// Content-Security-Policy of every response: nothing from elsewhere, no inline script.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub fn app(state: State) -> Router {
+    let settings = state.settings.clone();
+    let router = Router::new()
+        .route("/api/search", get(api::search))
+        .route("/api/suggest", get(api::suggest))
+        .route("/api/documents/{type}/{lang}/{key}", get(api::document))
+        .route("/api/admin/reindex", post(api::reindex))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .fallback(|| async { ApiError::not_found("no such page or endpoint") })
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    settings.request_timeout,
+                ))
+                .layer(ConcurrencyLimitLayer::new(settings.max_concurrent_requests)),
+        );
+    let router = with_rate_limit(router, &settings);
+    let router = match cors(&settings.allowed_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.layer(
+        ServiceBuilder::new()
+            .layer(CatchPanicLayer::custom(error::panic_response))
+            .layer(axum::middleware::map_response(error::json_errors))
+            .layer(security_header(
+                header::CONTENT_SECURITY_POLICY,
+                CONTENT_SECURITY_POLICY,
+            ))
+            .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(security_header(header::REFERRER_POLICY, "no-referrer")),
+    )
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Limits each client (by address) to `rate_limit` requests per second, with bursts of
+/// twice that; over it, a 429 with `Retry-After`.
+fn with_rate_limit(router: Router, settings: &Settings) -> Router {
+    if settings.rate_limit == 0 {
+        return router;
+    }
+    let period = Duration::from_secs(1) / settings.rate_limit;
+    let burst = settings.rate_limit.saturating_mul(2);
+    if settings.behind_proxy {
+        rate_limited(router, SmartIpKeyExtractor, period, burst)
+    } else {
+        rate_limited(router, PeerIpKeyExtractor, period, burst)
+    }
+}
+
+fn rate_limited<K>(router: Router, key: K, period: Duration, burst: u32) -> Router
+where
+    K: KeyExtractor + Send + Sync + 'static,
+    K::Key: Send + Sync,
+{
+    let config = GovernorConfigBuilder::default()
+        .period(period)
+        .burst_size(burst)
+        .key_extractor(key)
+        .finish()
+        .expect("a positive rate and burst");
+    router.layer(GovernorLayer::new(config))
+}
+
+/// CORS for the configured origins only; without any, browsers keep the same-origin rule.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET])
+            .allow_headers([header::CONTENT_TYPE])
+    })
+}
+
+/// Serves `state` on `listener` until SIGINT or SIGTERM; requests in flight complete.
+pub async fn serve(listener: tokio::net::TcpListener, state: State) -> std::io::Result<()> {
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,414 @@
+//! The service's handlers and layers, driven with `oneshot` (no socket).
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::*;
+
+const CORPUS: [(&str, &str); 2] = [
+    (
+        "guide/fr/aide.md",
+        "---\ntitle: \"Trouver de l'aide\"\n---\n## Écoute\nUne ligne d'écoute répond jour et nuit.\n\n## Trousse médicolégale\nLa trousse médicolégale se fait dans un centre désigné.\n",
+    ),
+    (
+        "guide/en/aide.md",
+        "---\ntitle: Finding help\n---\n## Listening\nInfo-aide, a helpline, answers day and night.\n",
+    ),
+];
+
+/// A state over a small index built in a temporary folder, with these settings.
+fn state_with(settings: Settings) -> (tempfile::TempDir, State) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in CORPUS {
+        let path = dir.path().join("corpus").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let settings = Settings {
+        corpus_dir: dir.path().join("corpus"),
+        index_dir: dir.path().join("index"),
+        ..settings
+    };
+    let detector = Arc::new(Detector::new());
+    crate::index::build(
+        &settings.corpus_dir,
+        &settings.index_dir,
+        &settings.load_options,
+        &detector,
+        &mut (),
+    )
+    .unwrap();
+    let engine = Engine::new(
+        crate::index::open(&settings.index_dir).unwrap(),
+        detector.clone(),
+    );
+    let state = State::new(settings, detector);
+    state.install(engine);
+    (dir, state)
+}
+
+/// Settings for tests: `oneshot` requests have no client address to rate-limit by.
+fn settings() -> Settings {
+    Settings {
+        rate_limit: 0,
+        ..Settings::default()
+    }
+}
+
+fn default_state() -> (tempfile::TempDir, State) {
+    state_with(settings())
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, _, body) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    (status, body)
+}
+
+fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn health_and_readiness_follow_the_engine() {
+    let empty = app(State::new(settings(), Arc::new(Detector::new())));
+    let (status, body) = get(&empty, "/readyz").await;
+    assert_error(status, &body, StatusCode::SERVICE_UNAVAILABLE, "not_ready");
+    let (status, body) = get(&empty, "/api/search?q=aide").await;
+    assert_error(status, &body, StatusCode::SERVICE_UNAVAILABLE, "not_ready");
+    assert_eq!(get(&empty, "/healthz").await.0, StatusCode::OK);
+
+    let (_dir, state) = default_state();
+    let (status, body) = get(&app(state), "/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["index"]["documents"], 2);
+}
+
+#[tokio::test]
+async fn search_answers_the_documented_shape() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let (status, body) = get(&app, "/api/search?q=medicolegale&ui=fr&lang=auto").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for field in ["query", "language", "total", "hits", "facets", "took_ms"] {
+        assert!(body.get(field).is_some(), "{field} missing: {body}");
+    }
+    let hit = &body["hits"][0];
+    assert_eq!(hit["id"], "guide/fr/aide");
+    assert_eq!(hit["url"], "/docs/guide/fr/aide#trousse-médicolégale");
+    assert_eq!(hit["translations"], json!({"en": "guide/en/aide"}));
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>médicolégale</mark>")
+    );
+    assert_eq!(body["facets"]["type"], json!({"guide": 1}));
+
+    let (_, all) = get(&app, "/api/search?q=aide&group=false&limit=50").await;
+    let (_, grouped) = get(&app, "/api/search?q=aide").await;
+    assert_eq!(
+        (all["total"].as_u64(), grouped["total"].as_u64()),
+        (Some(2), Some(1))
+    );
+}
+
+#[tokio::test]
+async fn bad_search_input_gets_a_json_400() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let long = "a".repeat(513);
+    for uri in [
+        "/api/search",
+        "/api/search?q=%20%20",
+        &format!("/api/search?q={long}"),
+        "/api/search?q=aide&limit=0",
+        "/api/search?q=aide&limit=51",
+        "/api/search?q=aide&limit=ten",
+        "/api/search?q=aide&offset=-1",
+        "/api/search?q=aide&offset=5000",
+        "/api/search?q=aide&lang=de",
+        "/api/search?q=aide&ui=xx",
+        "/api/search?q=aide&doc_lang=it",
+        "/api/search?q=aide&type=nope",
+        "/api/search?q=aide&group=maybe",
+        "/api/suggest",
+        &format!("/api/suggest?q={long}"),
+        "/api/suggest?q=ai&ui=de",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    // Invalid UTF-8 is decoded with replacement characters: a query that finds nothing.
+    let (status, body) = get(&app, "/api/search?q=%FF%FE").await;
+    assert_eq!((status, &body["total"]), (StatusCode::OK, &json!(0)));
+}
+
+#[tokio::test]
+async fn suggestions_complete_the_last_word_and_match_titles() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let (status, body) = get(&app, "/api/suggest?q=trousse%20medicol&ui=fr").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["suggestions"][0],
+        json!({"text": "trousse médicolégale"})
+    );
+    let (_, body) = get(&app, "/api/suggest?q=trouver%20de%20l%27ai&ui=en").await;
+    let titles: Vec<&Value> = body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.get("id").is_some())
+        .collect();
+    assert_eq!(
+        titles,
+        [&json!({"text": "Trouver de l'aide", "id": "guide/fr/aide"})]
+    );
+    // A query ending with a space is not completed.
+    let (_, body) = get(&app, "/api/suggest?q=medicol%20").await;
+    assert_eq!(body["suggestions"], json!([]));
+}
+
+#[tokio::test]
+async fn documents_are_whole_with_translations_or_404() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let (status, body) = get(&app, "/api/documents/guide/fr/aide").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["title"], "Trouver de l'aide");
+    let anchors: Vec<&str> = body["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["anchor"].as_str().unwrap())
+        .collect();
+    assert_eq!(anchors, ["écoute", "trousse-médicolégale"]);
+    assert_eq!(body["translations"]["en"]["id"], "guide/en/aide");
+    for uri in [
+        "/api/documents/guide/es/aide",
+        "/api/documents/guide/xx/aide",
+        "/api/documents/nope/fr/aide",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+fn reindex_request(token: Option<&str>) -> Request<Body> {
+    let mut request = Request::post("/api/admin/reindex");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn reindex_needs_the_token_and_swaps_the_index() {
+    let (_dir, without_token) = default_state();
+    let (status, _, body) = send(&app(without_token), reindex_request(Some("anything"))).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+
+    let (dir, state) = state_with(Settings {
+        admin_token: Some("s3cret".into()),
+        ..settings()
+    });
+    let app = app(state.clone());
+    for token in [None, Some("wrong"), Some("s3cre"), Some("s3cret2")] {
+        let (status, _, body) = send(&app, reindex_request(token)).await;
+        assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert!(!body.to_string().contains("s3cret"));
+    }
+    std::fs::create_dir_all(dir.path().join("corpus/guide/es")).unwrap();
+    std::fs::write(
+        dir.path().join("corpus/guide/es/aide.md"),
+        "---\ntitle: Ayuda\n---\nUna línea de ayuda responde día y noche.\n",
+    )
+    .unwrap();
+    let before = state.engine().unwrap().generation();
+    let (status, _, _) = send(&app, reindex_request(Some("s3cret"))).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    // The build runs in the background: wait for the swap, however long it takes.
+    while state.engine().unwrap().generation() == before {
+        tokio::task::yield_now().await;
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (_, body) = get(&app, "/api/search?q=ayuda&doc_lang=es").await;
+    assert_eq!(body["hits"][0]["id"], "guide/es/aide");
+}
+
+#[tokio::test]
+async fn router_and_layer_errors_are_json_too() {
+    let (_dir, state) = state_with(Settings {
+        max_body_bytes: 8,
+        admin_token: Some("t".into()),
+        ..settings()
+    });
+    let app = app(state);
+    let (status, body) = get(&app, "/no/such/page").await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, _, body) = send(
+        &app,
+        Request::post("/api/search?q=a")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    let request = Request::post("/api/admin/reindex")
+        .header(header::AUTHORIZATION, "Bearer t")
+        .header(header::CONTENT_LENGTH, "100")
+        .body(Body::from("x".repeat(100)))
+        .unwrap();
+    let (status, _, body) = send(&app, request).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+}
+
+#[tokio::test]
+async fn each_client_is_rate_limited_with_retry_after() {
+    let (_dir, state) = state_with(Settings {
+        rate_limit: 1,
+        ..Settings::default()
+    });
+    let app = app(state);
+    let from = |ip: [u8; 4]| {
+        let mut request = Request::get("/healthz").body(Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((ip, 4000))));
+        request
+    };
+    // A burst of two, then 429 for this client only.
+    assert_eq!(send(&app, from([10, 0, 0, 1])).await.0, StatusCode::OK);
+    assert_eq!(send(&app, from([10, 0, 0, 1])).await.0, StatusCode::OK);
+    let (status, headers, body) = send(&app, from([10, 0, 0, 1])).await;
+    assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(send(&app, from([10, 0, 0, 2])).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn security_headers_and_cors_for_configured_origins_only() {
+    let (_dir, state) = state_with(Settings {
+        allowed_origins: vec!["https://www.example.org".into()],
+        ..settings()
+    });
+    let app = app(state);
+    let request = |origin: &str| {
+        Request::get("/api/search?q=aide")
+            .header(header::ORIGIN, origin)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, headers, _) = send(&app, request("https://www.example.org")).await;
+    assert_eq!(
+        headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://www.example.org"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert!(
+        headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    assert!(!headers.contains_key(header::SET_COOKIE));
+    let (_, headers, _) = send(&app, request("https://evil.example")).await;
+    assert!(!headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+
+    let (_dir, default) = default_state();
+    let (_, headers, _) = send(&super::app(default), request("https://www.example.org")).await;
+    assert!(
+        !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "no origin is allowed by default"
+    );
+}
+
+/// The routes `app` serves, with a sample path; the OpenAPI document must list them all.
+const ROUTES: [(&str, &str, &str); 7] = [
+    ("get", "/api/search", "/api/search?q=aide"),
+    ("get", "/api/suggest", "/api/suggest?q=ai"),
+    (
+        "get",
+        "/api/documents/{type}/{lang}/{key}",
+        "/api/documents/guide/fr/aide",
+    ),
+    ("post", "/api/admin/reindex", "/api/admin/reindex"),
+    ("get", "/api/openapi.json", "/api/openapi.json"),
+    ("get", "/healthz", "/healthz"),
+    ("get", "/readyz", "/readyz"),
+];
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_routes() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let (status, document) = get(&app, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut served: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    served.sort();
+    assert_eq!(documented, served);
+    for (method, _, sample) in ROUTES {
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let (status, _, body) = send(
+            &app,
+            Request::builder()
+                .method(method)
+                .uri(sample)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        // A documented route answers something other than the router's "no such page".
+        assert!(
+            status != StatusCode::METHOD_NOT_ALLOWED
+                && body["error"]["message"] != "no such page or endpoint",
+            "{sample}: {status} {body}"
+        );
+    }
+}
