@@ -4,6 +4,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -11,6 +12,26 @@ use serde_json::Value;
 struct Server {
     child: Child,
     base: String,
+    /// Everything it wrote to stderr, read by a thread that ends with the process.
+    log: Arc<Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Stops the server with SIGTERM, as a service manager would; returns whether it
+    /// exited cleanly, and its whole log.
+    fn terminate(mut self) -> (bool, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = self.child.wait().unwrap();
+        self.reader.take().unwrap().join().unwrap();
+        let log = self.log.lock().unwrap().clone();
+        (status.success(), log)
+    }
 }
 
 impl Drop for Server {
@@ -33,23 +54,34 @@ fn start(index: &std::path::Path, extra: &[&str]) -> Server {
     ];
     args.extend_from_slice(extra);
     let mut child = common::guide_search(&args)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "info,guide_search=debug")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut lines = stderr.lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split_once("listening on ")
-                .map(|(_, url)| url.trim().to_string())
-        })
-        .expect("the server says where it listens");
-    // Keep draining stderr so that the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Server { child, base }
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut base = None;
+    for line in lines.by_ref().map_while(Result::ok) {
+        log.lock().unwrap().push(line.clone());
+        if let Some((_, url)) = line.split_once("listening on ") {
+            base = Some(url.trim().to_string());
+            break;
+        }
+    }
+    let base = base.expect("the server says where it listens");
+    // Keep reading stderr so that the server never blocks on a full pipe.
+    let sink = log.clone();
+    let reader = std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    Server {
+        child,
+        base,
+        log,
+        reader: Some(reader),
+    }
 }
 
 fn agent() -> ureq::Agent {
@@ -111,6 +143,19 @@ fn serves_search_health_and_json_errors_over_http() {
         (status, &body["error"]["code"]),
         (404, &Value::from("not_found"))
     );
+
+    // Graceful shutdown on SIGTERM, and nothing identifying in the log.
+    let (clean, log) = server.terminate();
+    assert!(clean, "{log:?}");
+    assert!(
+        log.iter().any(|line| line.contains("shutting down")),
+        "{log:?}"
+    );
+    for line in log.iter().filter(|line| !line.contains("listening on")) {
+        for private in ["trousse", "dicol", "aide", "127.0.0.1"] {
+            assert!(!line.contains(private), "the log shows {private:?}: {line}");
+        }
+    }
 }
 
 #[test]

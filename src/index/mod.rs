@@ -297,6 +297,12 @@ fn write_index(
         progress.document_indexed();
     }
     writer.commit()?;
+    // One segment per generation: it is never written again, and one segment is the
+    // fastest to search.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     Ok(Manifest {
         format_version: FORMAT_VERSION,
