@@ -9,12 +9,12 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use guide_search::cli;
 use guide_search::corpus::{DEFAULT_MAX_FILE_BYTES, LoadOptions};
 use guide_search::index::{self, IndexError};
 use guide_search::language::{Detector, Lang};
 use guide_search::search::{DEFAULT_LIMIT, Engine, SearchRequest};
 use guide_search::server;
+use guide_search::{cli, eval};
 
 /// Multilingual (French, English, Spanish) search over an information guide for people
 /// affected by sexual violence, and the committees its organisation sits on.
@@ -42,6 +42,18 @@ enum Command {
         /// Print the HTTP API's JSON response.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        paths: Paths,
+    },
+    /// Measure relevance on judged queries, beside SQLite FTS5 and tantivy's defaults.
+    Eval {
+        /// The judged queries.
+        #[arg(long, default_value = "tests/relevance/queries.toml")]
+        queries: PathBuf,
+        /// Also measure query-language detection on this folder of test data
+        /// (`<lang>/single-words.txt`, `word-pairs.txt`, `sentences.txt`).
+        #[arg(long)]
+        language_data: Option<PathBuf>,
         #[command(flatten)]
         paths: Paths,
     },
@@ -227,6 +239,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print!(
                     "{}",
                     cli::search_results(&response, std::io::stdout().is_terminal())
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval {
+            queries,
+            language_data,
+            paths,
+        } => {
+            let detector = Arc::new(Detector::new());
+            let engine = paths.ready_engine(detector.clone())?;
+            let judged = eval::load_queries(&queries)?;
+            let documents =
+                guide_search::corpus::load(&paths.corpus, &paths.load_options(), &detector)?
+                    .documents;
+            let fts5 = eval::baselines::Fts5::new(&documents)
+                .context("building the SQLite FTS5 baseline")?;
+            let tantivy = eval::baselines::TantivyDefault::new(&documents)
+                .context("building the tantivy baseline")?;
+            let rankers: [&dyn eval::Ranker; 3] = [&engine, &fts5, &tantivy];
+            let reports: Vec<_> = rankers
+                .iter()
+                .map(|r| eval::evaluate(*r, &judged))
+                .collect();
+            println!(
+                "Relevance on {} judged queries ({}):
+",
+                judged.len(),
+                queries.display()
+            );
+            print!("{}", eval::table(&reports));
+            if let Some(dir) = language_data {
+                println!(
+                    "
+Query-language detection (lingua, fr/en/es) on {}:
+",
+                    dir.display()
+                );
+                print!(
+                    "{}",
+                    eval::detection_table(&eval::detection_accuracy(&detector, &dir)?)
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -25,14 +25,16 @@ use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::corpus::{self, Corpus, LoadOptions, Skipped};
 use crate::document::Document;
 use crate::language::{Detector, Lang};
+use crate::synonyms::Synonyms;
 
 /// Bump when the schema or what is stored changes; with [`ANALYSIS_VERSION`] it decides
 /// whether an index on disk can be used.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "manifest.json";
 const VOCABULARY: &str = "vocabulary.json";
+const SYNONYMS: &str = "synonyms.json";
 const GENERATION_PREFIX: &str = "gen-";
 const BUILDING_PREFIX: &str = ".building-";
 /// Memory for tantivy's writer, shared by its threads.
@@ -215,6 +217,19 @@ pub fn build(
     let mut manifest = write_index(&building, &corpus, progress)?;
     manifest.fingerprint = fingerprint;
     manifest.build_millis = started.elapsed().as_millis() as u64;
+    // A broken synonyms file is reported like a broken document; the index builds without it.
+    let synonyms_path = corpus_dir.join(corpus::SYNONYMS_FILE);
+    let synonyms = Synonyms::load(&synonyms_path).unwrap_or_else(|reason| {
+        manifest.skipped.push(SkippedEntry {
+            path: synonyms_path.display().to_string(),
+            reason: format!("invalid synonyms file, not used: {reason}"),
+        });
+        Synonyms::default()
+    });
+    write_atomically(
+        &building.join(SYNONYMS),
+        &serde_json::to_vec(&synonyms).expect("serialisable"),
+    )?;
     let vocabulary = Vocabulary::of(&corpus.documents);
     write_atomically(
         &building.join(VOCABULARY),
@@ -453,6 +468,7 @@ pub struct OpenIndex {
     pub fields: Fields,
     pub manifest: Manifest,
     pub vocabulary: Vocabulary,
+    pub synonyms: Synonyms,
     pub generation: PathBuf,
 }
 
@@ -477,6 +493,7 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex, IndexError> {
         fields,
         manifest,
         vocabulary: read_json(&generation.join(VOCABULARY))?,
+        synonyms: read_json(&generation.join(SYNONYMS))?,
         generation,
     })
 }

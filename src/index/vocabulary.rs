@@ -81,6 +81,28 @@ impl Vocabulary {
         found
     }
 
+    /// Whether the corpus has this word (a folded form).
+    pub fn contains(&self, folded: &str) -> bool {
+        self.words
+            .binary_search_by(|w| w.folded.as_str().cmp(folded))
+            .is_ok()
+    }
+
+    /// Words within `max_edits` of `folded` (a transposition counts as one edit), closest
+    /// and most frequent first, at most `limit`.
+    pub fn near(&self, folded: &str, max_edits: usize, limit: usize) -> Vec<&Word> {
+        let length = folded.chars().count();
+        let mut found: Vec<(usize, &Word)> = self
+            .words
+            .iter()
+            .filter(|w| w.folded.chars().count().abs_diff(length) <= max_edits)
+            .map(|w| (strsim::osa_distance(folded, &w.folded), w))
+            .filter(|(edits, _)| *edits <= max_edits)
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)));
+        found.into_iter().take(limit).map(|(_, w)| w).collect()
+    }
+
     pub fn len(&self) -> usize {
         self.words.len()
     }
@@ -137,6 +159,19 @@ mod tests {
             vocabulary.completions("medicol", 5)[0].surface,
             "médicolégale"
         );
+        assert!(vocabulary.contains("medicolegale") && !vocabulary.contains("medicol"));
+        let near: Vec<&str> = vocabulary
+            .near("medicolgale", 1, 5)
+            .into_iter()
+            .map(|w| w.surface.as_str())
+            .collect();
+        assert_eq!(near, ["médicolégale"]);
+        let swapped: Vec<&str> = vocabulary
+            .near("trosuse", 1, 5)
+            .into_iter()
+            .map(|w| w.surface.as_str())
+            .collect();
+        assert_eq!(swapped, ["trousse"], "a transposition is one edit");
         let intervention = vocabulary.completions("interv", 1);
         assert_eq!(intervention[0].surface, "intervention");
         assert!(vocabulary.completions("zzz", 5).is_empty());

@@ -2,6 +2,7 @@
 //! query's language, query the index, group translations, count facets, cut snippets.
 
 mod collect;
+mod expand;
 mod query;
 mod snippet;
 mod suggest;
@@ -86,6 +87,9 @@ pub struct SearchResponse {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The query with its unknown words corrected from the corpus's vocabulary, if any was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
     pub took_ms: f64,
 }
 
@@ -135,6 +139,7 @@ pub struct Engine {
     /// The versions of each document: `<type>/<key>` → positions in the manifest's list.
     versions: HashMap<String, Vec<usize>>,
     titles: suggest::Titles,
+    synonyms: crate::synonyms::Matcher,
 }
 
 impl Engine {
@@ -146,6 +151,7 @@ impl Engine {
         Engine {
             searcher: open.reader.searcher(),
             titles: suggest::Titles::new(&open.manifest.documents),
+            synonyms: crate::synonyms::Matcher::new(&open.synonyms),
             open,
             detector,
             analyzers: Analyzers::default(),
@@ -204,7 +210,21 @@ impl Engine {
             None => self.detector.detect(&request.query),
         };
         let languages = weigh_languages(&detection, request.ui);
-        let query = query::build(&parsed, &languages, &self.open.fields, &self.analyzers);
+        let known = |word: &str| self.known(word, &languages);
+        let expanded = expand::expand(
+            &request.query,
+            &parsed,
+            &self.open.vocabulary,
+            &self.synonyms,
+            &known,
+        );
+        let query = query::build(
+            &parsed,
+            &expanded.alternatives,
+            &languages,
+            &self.open.fields,
+            &self.analyzers,
+        );
         let matches = self.searcher.search(&*query, &BestPassages)?;
 
         let type_ord = request
@@ -243,7 +263,22 @@ impl Engine {
             total,
             hits,
             facets,
+            did_you_mean: expanded.did_you_mean,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    /// Whether the text of one of `languages` has `word`, as that language analyses it.
+    fn known(&self, word: &str, languages: &[(Lang, f32)]) -> bool {
+        languages.iter().any(|&(lang, _)| {
+            let body = self.open.fields.of(lang).body;
+            self.analyzers
+                .analyse(Some(lang), word)
+                .iter()
+                .any(|token| {
+                    let term = tantivy::Term::from_field_text(body, &token.text);
+                    self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+                })
         })
     }
 

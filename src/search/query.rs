@@ -31,6 +31,17 @@ const NEUTRAL_BOOST: f32 = 0.6;
 const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 2;
 
+/// Words searched besides those typed, weighted below them: completions of the last
+/// word and corrections of unknown words (in every searched language), or synonyms
+/// (in their own language).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    pub text: String,
+    /// `None`: the searched languages and the neutral field.
+    pub lang: Option<Lang>,
+    pub weight: f32,
+}
+
 /// What a person typed, taken apart.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ParsedQuery {
@@ -96,7 +107,7 @@ impl Default for Analyzers {
 }
 
 impl Analyzers {
-    fn analyse(&self, lang: Option<Lang>, text: &str) -> Vec<AnalysedToken> {
+    pub fn analyse(&self, lang: Option<Lang>, text: &str) -> Vec<AnalysedToken> {
         let mut analyzer = match lang {
             Some(lang) => self.by_lang[lang.ordinal() as usize].clone(),
             None => self.neutral.clone(),
@@ -112,6 +123,7 @@ impl Analyzers {
 /// Builds the query for `parsed`, searching `languages` with their weights.
 pub fn build(
     parsed: &ParsedQuery,
+    alternatives: &[Alternative],
     languages: &[(Lang, f32)],
     fields: &Fields,
     analyzers: &Analyzers,
@@ -144,14 +156,25 @@ pub fn build(
         ));
     }
 
+    for alternative in alternatives {
+        let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
+        let targets = own.as_deref().unwrap_or(languages);
+        let neutral = alternative.lang.is_none();
+        if let Some(query) = anywhere(&alternative.text, targets, neutral, fields, analyzers) {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(query, alternative.weight)),
+            ));
+        }
+    }
     for phrase in &parsed.phrases {
-        if let Some(query) = anywhere(phrase, languages, fields, analyzers) {
+        if let Some(query) = anywhere(phrase, languages, true, fields, analyzers) {
             clauses.push((Occur::Must, query));
         }
     }
     let has_positive = clauses.iter().any(|(occur, _)| *occur != Occur::MustNot);
     for excluded in &parsed.excluded {
-        if let Some(query) = anywhere(excluded, languages, fields, analyzers) {
+        if let Some(query) = anywhere(excluded, languages, true, fields, analyzers) {
             clauses.push((Occur::MustNot, query));
         }
     }
@@ -194,30 +217,41 @@ fn words_query(found: &[AnalysedToken], fields: &Fields, lang: Lang) -> Option<B
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// A phrase (or a single word) matched in any searched language or in the neutral field.
+/// A phrase (or a single word) matched in the title, a heading or the text of any of
+/// `languages`, with their weights, and in the neutral field if asked.
 fn anywhere(
     text: &str,
     languages: &[(Lang, f32)],
+    neutral: bool,
     fields: &Fields,
     analyzers: &Analyzers,
 ) -> Option<Box<dyn Query>> {
-    let mut targets: Vec<(Field, Option<Lang>)> = Vec::new();
-    for &(lang, _) in languages {
+    let mut targets: Vec<(Field, Option<Lang>, f32)> = Vec::new();
+    for &(lang, weight) in languages {
         let f = fields.of(lang);
-        targets.extend([f.title, f.heading, f.body].map(|field| (field, Some(lang))));
+        for (field, boost) in [
+            (f.title, TITLE_BOOST),
+            (f.heading, HEADING_BOOST),
+            (f.body, BODY_BOOST),
+        ] {
+            targets.push((field, Some(lang), weight * boost));
+        }
     }
-    targets.push((fields.names, None));
+    if neutral {
+        targets.push((fields.names, None, NEUTRAL_BOOST));
+    }
     let alternatives: Vec<Box<dyn Query>> = targets
         .into_iter()
-        .filter_map(|(field, lang)| {
+        .filter_map(|(field, lang, boost)| {
             let found = analyzers.analyse(lang, text);
-            match found.len() {
-                0 => None,
-                1 => Some(term_query(field, &found[0].text)),
-                _ => Some(Box::new(PhraseQuery::new_with_offset(positioned_terms(
+            let query: Box<dyn Query> = match found.len() {
+                0 => return None,
+                1 => term_query(field, &found[0].text),
+                _ => Box::new(PhraseQuery::new_with_offset(positioned_terms(
                     field, &found,
-                ))) as Box<dyn Query>),
-            }
+                ))),
+            };
+            Some(Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
         })
         .collect();
     (!alternatives.is_empty())

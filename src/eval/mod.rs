@@ -1,0 +1,353 @@
+//! Relevance evaluation, built in: judged queries, nDCG@10, MRR@10 and success@3 per
+//! language and per kind of query, for guide-search and for two baselines a small site
+//! might use instead; and the accuracy of query-language detection on short inputs.
+//!
+//! Results are compared by document, whatever the language of the version shown: a
+//! French query answered by the French or the English version of the right document
+//! finds the right document. Translations of one document count once.
+
+pub mod baselines;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::language::{Detector, Lang};
+use crate::search::{Engine, SearchRequest};
+
+/// Ranks considered by the metrics.
+const DEPTH: usize = 10;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JudgedQuery {
+    pub q: String,
+    /// The language the person reads (the interface's).
+    pub lang: Lang,
+    pub kind: String,
+    /// Document id → grade: 2 = the answer, 1 = useful.
+    pub relevant: BTreeMap<String, u8>,
+}
+
+#[derive(Deserialize)]
+struct QueryFile {
+    query: Vec<JudgedQuery>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid queries file {path}: {message}")]
+    Queries { path: String, message: String },
+}
+
+pub fn load_queries(path: &Path) -> Result<Vec<JudgedQuery>, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let file: QueryFile = toml::from_str(&text).map_err(|e| EvalError::Queries {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(file.query)
+}
+
+/// Something that ranks documents for a query: guide-search or a baseline.
+pub trait Ranker {
+    fn name(&self) -> &str;
+    /// Document ids, best first.
+    fn rank(&self, query: &JudgedQuery) -> Vec<String>;
+}
+
+impl Ranker for Engine {
+    fn name(&self) -> &str {
+        "guide-search"
+    }
+
+    fn rank(&self, query: &JudgedQuery) -> Vec<String> {
+        let request = SearchRequest {
+            ui: query.lang,
+            limit: DEPTH,
+            ..SearchRequest::new(&query.q)
+        };
+        self.search(&request)
+            .map(|response| response.hits.into_iter().map(|hit| hit.id).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// `<type>/<lang>/<key>` → `<type>/<key>`: the document, whatever its language.
+fn document_of(id: &str) -> String {
+    let mut parts = id.splitn(3, '/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(doc_type), Some(_), Some(key)) => format!("{doc_type}/{key}"),
+        _ => id.to_string(),
+    }
+}
+
+/// Metrics averaged over queries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Scores {
+    pub ndcg: f64,
+    pub mrr: f64,
+    pub success_at_3: f64,
+    pub queries: usize,
+}
+
+impl Scores {
+    fn add(&mut self, other: &Scores) {
+        let n = self.queries as f64;
+        let total = n + other.queries as f64;
+        let mean = |a: f64, b: f64| (a * n + b * other.queries as f64) / total;
+        *self = Scores {
+            ndcg: mean(self.ndcg, other.ndcg),
+            mrr: mean(self.mrr, other.mrr),
+            success_at_3: mean(self.success_at_3, other.success_at_3),
+            queries: self.queries + other.queries,
+        };
+    }
+}
+
+/// Scores of one ranking: grades by document, translations counted once.
+pub fn score(ranked: &[String], relevant: &BTreeMap<String, u8>) -> Scores {
+    let mut grades: BTreeMap<String, u8> = BTreeMap::new();
+    for (id, grade) in relevant {
+        let best = grades.entry(document_of(id)).or_default();
+        *best = (*best).max(*grade);
+    }
+    let mut seen = HashSet::new();
+    let shown: Vec<u8> = ranked
+        .iter()
+        .map(|id| document_of(id))
+        .filter(|doc| seen.insert(doc.clone()))
+        .take(DEPTH)
+        .map(|doc| grades.get(&doc).copied().unwrap_or(0))
+        .collect();
+    let gain =
+        |grade: u8, rank: usize| (2f64.powi(grade.into()) - 1.0) / (rank as f64 + 2.0).log2();
+    let dcg: f64 = shown
+        .iter()
+        .enumerate()
+        .map(|(rank, &g)| gain(g, rank))
+        .sum();
+    let mut ideal: Vec<u8> = grades.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(DEPTH)
+        .enumerate()
+        .map(|(rank, &g)| gain(g, rank))
+        .sum();
+    let first_answer = shown.iter().position(|&g| g == 2);
+    Scores {
+        ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 },
+        mrr: first_answer.map_or(0.0, |rank| 1.0 / (rank as f64 + 1.0)),
+        success_at_3: if first_answer.is_some_and(|rank| rank < 3) {
+            1.0
+        } else {
+            0.0
+        },
+        queries: 1,
+    }
+}
+
+/// One system's scores, overall, per language and per kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemReport {
+    pub name: String,
+    pub overall: Scores,
+    pub by_lang: BTreeMap<Lang, Scores>,
+    pub by_kind: BTreeMap<String, Scores>,
+}
+
+pub fn evaluate(ranker: &dyn Ranker, queries: &[JudgedQuery]) -> SystemReport {
+    let mut report = SystemReport {
+        name: ranker.name().to_string(),
+        overall: Scores::default(),
+        by_lang: BTreeMap::new(),
+        by_kind: BTreeMap::new(),
+    };
+    for query in queries {
+        let scores = score(&ranker.rank(query), &query.relevant);
+        report.overall.add(&scores);
+        report.by_lang.entry(query.lang).or_default().add(&scores);
+        report
+            .by_kind
+            .entry(query.kind.clone())
+            .or_default()
+            .add(&scores);
+    }
+    report
+}
+
+/// The systems side by side: one row per slice, three metrics per system.
+pub fn table(reports: &[SystemReport]) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{:<20} {:>4}", "slice", "n");
+    for report in reports {
+        let _ = write!(out, " | {:^23}", report.name);
+    }
+    let _ = write!(out, "\n{:<20} {:>4}", "", "");
+    for _ in reports {
+        let _ = write!(out, " | {:>7} {:>7} {:>7}", "nDCG@10", "MRR@10", "S@3");
+    }
+    out.push('\n');
+    let Some(first) = reports.first() else {
+        return out;
+    };
+    let mut rows: Vec<(String, Vec<Scores>)> =
+        vec![("all".into(), reports.iter().map(|r| r.overall).collect())];
+    for lang in first.by_lang.keys() {
+        rows.push((
+            format!("lang {lang}"),
+            reports.iter().map(|r| r.by_lang[lang]).collect(),
+        ));
+    }
+    for kind in first.by_kind.keys() {
+        rows.push((
+            format!("kind {kind}"),
+            reports.iter().map(|r| r.by_kind[kind]).collect(),
+        ));
+    }
+    for (label, scores) in rows {
+        let _ = write!(out, "{label:<20} {:>4}", scores[0].queries);
+        for s in scores {
+            let _ = write!(
+                out,
+                " | {:>7.3} {:>7.3} {:>7.3}",
+                s.ndcg, s.mrr, s.success_at_3
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Detection accuracy on one file of the language test data.
+#[derive(Debug, Clone, Serialize)]
+pub struct DetectionRow {
+    pub lang: Lang,
+    pub length: String,
+    pub samples: usize,
+    /// Share of samples whose most likely language is right.
+    pub accuracy: f64,
+    /// Share of samples detected surely, and the accuracy among those.
+    pub sure: f64,
+    pub sure_accuracy: f64,
+}
+
+/// Measures detection on `dir/<lang>/{single-words,word-pairs,sentences}.txt`.
+pub fn detection_accuracy(detector: &Detector, dir: &Path) -> Result<Vec<DetectionRow>, EvalError> {
+    let mut rows = Vec::new();
+    for lang in Lang::ALL {
+        for length in ["single-words", "word-pairs", "sentences"] {
+            let path = dir.join(lang.code()).join(format!("{length}.txt"));
+            let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let (mut samples, mut right, mut sure, mut sure_right) = (0, 0, 0, 0);
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let detection = detector.detect(line);
+                samples += 1;
+                right += usize::from(detection.best == Some(lang));
+                if let Some(found) = detection.sure() {
+                    sure += 1;
+                    sure_right += usize::from(found == lang);
+                }
+            }
+            let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+            rows.push(DetectionRow {
+                lang,
+                length: length.to_string(),
+                samples,
+                accuracy: share(right, samples),
+                sure: share(sure, samples),
+                sure_accuracy: share(sure_right, sure),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+pub fn detection_table(rows: &[DetectionRow]) -> String {
+    let mut out = format!(
+        "{:<4} {:<14} {:>6} {:>9} {:>7} {:>13}\n",
+        "lang", "input", "n", "accuracy", "sure", "sure accuracy"
+    );
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "{:<4} {:<14} {:>6} {:>9.3} {:>7.3} {:>13.3}",
+            row.lang.code(),
+            row.length,
+            row.samples,
+            row.accuracy,
+            row.sure,
+            row.sure_accuracy
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relevant(pairs: &[(&str, u8)]) -> BTreeMap<String, u8> {
+        pairs.iter().map(|(id, g)| (id.to_string(), *g)).collect()
+    }
+
+    #[test]
+    fn perfect_and_empty_rankings() {
+        let judged = relevant(&[("guide/fr/a", 2), ("guide/fr/b", 1)]);
+        let perfect = score(&["guide/fr/a".into(), "guide/fr/b".into()], &judged);
+        assert_eq!(
+            (perfect.ndcg, perfect.mrr, perfect.success_at_3),
+            (1.0, 1.0, 1.0)
+        );
+        let nothing = score(&[], &judged);
+        assert_eq!(
+            (nothing.ndcg, nothing.mrr, nothing.success_at_3),
+            (0.0, 0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn another_language_version_counts_and_translations_count_once() {
+        let judged = relevant(&[("guide/fr/a", 2)]);
+        let shown = [
+            "guide/en/b".to_string(),
+            "guide/en/b".into(),
+            "guide/es/b".into(),
+            "guide/en/a".into(),
+        ];
+        let scores = score(&shown, &judged);
+        assert_eq!(scores.mrr, 0.5, "b's versions count once, so a is second");
+        assert_eq!(scores.success_at_3, 1.0);
+    }
+
+    #[test]
+    fn means_weigh_every_query_alike() {
+        let mut total = Scores::default();
+        total.add(&Scores {
+            ndcg: 1.0,
+            mrr: 1.0,
+            success_at_3: 1.0,
+            queries: 1,
+        });
+        total.add(&Scores {
+            ndcg: 0.0,
+            mrr: 0.0,
+            success_at_3: 0.0,
+            queries: 3,
+        });
+        assert_eq!((total.ndcg, total.queries), (0.25, 4));
+    }
+}

@@ -1,0 +1,233 @@
+//! Words searched besides those typed, each weighted below the literal words:
+//! - the last word as a prefix (search-as-you-type), unless the query ends with a space:
+//!   `trousse médicol` also searches `médicolégale`;
+//! - corrections of words the corpus does not have, from its own vocabulary: one edit for
+//!   words of 5 to 8 characters, two from 9, a transposition counting as one; never for
+//!   shorter words, acronyms or numbers. Words the corpus has are never "corrected": better
+//!   to find nothing than something wrong;
+//! - the other terms of synonym and concept groups, in their own languages.
+
+use crate::analysis::{analyzer, tokens};
+use crate::index::Vocabulary;
+use crate::synonyms::Matcher;
+
+use super::query::{Alternative, ParsedQuery};
+
+const PREFIX_WEIGHT: f32 = 0.5;
+/// A last word that is a whole word already is more likely finished than being typed.
+const WHOLE_WORD_PREFIX_WEIGHT: f32 = 0.1;
+const CORRECTION_WEIGHT: f32 = 0.5;
+const SYNONYM_WEIGHT: f32 = 0.4;
+/// Completions searched for the last word.
+const MAX_COMPLETIONS: usize = 8;
+/// Corrections searched for one unknown word.
+const MAX_CORRECTIONS: usize = 2;
+const MIN_PREFIX_CHARS: usize = 2;
+
+/// What a query expands to.
+#[derive(Debug, Default, PartialEq)]
+pub struct Expanded {
+    pub alternatives: Vec<Alternative>,
+    /// The query with its unknown words corrected, when any was.
+    pub did_you_mean: Option<String>,
+}
+
+/// How many edits a word of this many characters tolerates; `None` for none.
+fn tolerated_edits(word: &str) -> Option<usize> {
+    let length = word.chars().count();
+    let acronym = length > 1 && word.chars().all(|c| !c.is_lowercase());
+    let number = word.chars().any(|c| c.is_numeric());
+    match length {
+        _ if acronym || number => None,
+        0..=4 => None,
+        5..=8 => Some(1),
+        _ => Some(2),
+    }
+}
+
+/// `known(word)` tells whether a searched language's index has the word in some form (a
+/// stemmed `raped` is `rape`): such a word is never corrected.
+pub fn expand(
+    query: &str,
+    parsed: &ParsedQuery,
+    vocabulary: &Vocabulary,
+    synonyms: &Matcher,
+    known: &dyn Fn(&str) -> bool,
+) -> Expanded {
+    let mut neutral = analyzer(None);
+    let mut expanded = Expanded::default();
+    let completing = !query.ends_with(char::is_whitespace)
+        && parsed
+            .words
+            .last()
+            .is_some_and(|w| query.trim_end().ends_with(w.as_str()));
+    let mut corrected_words = Vec::new();
+    let mut any_correction = false;
+    for (i, word) in parsed.words.iter().enumerate() {
+        let is_last = i + 1 == parsed.words.len();
+        let mut corrected = word.clone();
+        let mut found = tokens(&mut neutral, word);
+        found.dedup_by_key(|t| t.position);
+        for token in found {
+            let mut completions = Vec::new();
+            if is_last && completing && token.text.chars().count() >= MIN_PREFIX_CHARS {
+                completions = vocabulary
+                    .completions(&token.text, MAX_COMPLETIONS + 1)
+                    .into_iter()
+                    .filter(|w| w.folded != token.text)
+                    .take(MAX_COMPLETIONS)
+                    .collect();
+            }
+            let unknown = !vocabulary.contains(&token.text) && !known(&word[token.offsets.clone()]);
+            for completion in &completions {
+                expanded.alternatives.push(Alternative {
+                    text: completion.surface.clone(),
+                    lang: None,
+                    weight: if unknown {
+                        PREFIX_WEIGHT
+                    } else {
+                        WHOLE_WORD_PREFIX_WEIGHT
+                    },
+                });
+            }
+            // An unknown last word with completions is being typed, not misspelt.
+            if let (true, true, Some(edits)) = (
+                unknown,
+                completions.is_empty(),
+                tolerated_edits(&word[token.offsets.clone()]),
+            ) {
+                let near = vocabulary.near(&token.text, edits, MAX_CORRECTIONS);
+                if let Some(best) = near.first() {
+                    corrected = corrected.replacen(&word[token.offsets.clone()], &best.surface, 1);
+                    any_correction = true;
+                }
+                for word in near {
+                    expanded.alternatives.push(Alternative {
+                        text: word.surface.clone(),
+                        lang: None,
+                        weight: CORRECTION_WEIGHT,
+                    });
+                }
+            }
+        }
+        corrected_words.push(corrected);
+    }
+    if any_correction {
+        expanded.did_you_mean = Some(corrected_words.join(" "));
+    }
+    for synonym in synonyms.expand(&parsed.words.join(" ")) {
+        expanded.alternatives.push(Alternative {
+            text: synonym.text,
+            lang: Some(synonym.lang),
+            weight: SYNONYM_WEIGHT,
+        });
+    }
+    expanded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, Passage};
+    use crate::language::Lang;
+    use crate::synonyms::Synonyms;
+
+    fn vocabulary() -> Vocabulary {
+        let text = "La trousse médicolégale et le consentement. Harcèlement sexuel. Violence.";
+        Vocabulary::of(&[Document {
+            doc_type: "guide".into(),
+            lang: Lang::Fr,
+            key: "k".into(),
+            title: "Titre".into(),
+            summary: None,
+            source_url: None,
+            updated: None,
+            passages: vec![Passage {
+                heading: "Aide".into(),
+                anchor: "aide".into(),
+                text: text.into(),
+            }],
+        }])
+    }
+
+    fn expand_(query: &str) -> Expanded {
+        let matcher = Matcher::new(&Synonyms::default());
+        expand(
+            query,
+            &ParsedQuery::parse(query),
+            &vocabulary(),
+            &matcher,
+            &|word| word == "sexuels",
+        )
+    }
+
+    fn texts(expanded: &Expanded) -> Vec<(&str, f32)> {
+        expanded
+            .alternatives
+            .iter()
+            .map(|a| (a.text.as_str(), a.weight))
+            .collect()
+    }
+
+    #[test]
+    fn the_last_word_is_completed_unless_followed_by_a_space() {
+        assert_eq!(
+            texts(&expand_("trousse médicol")),
+            [("médicolégale", PREFIX_WEIGHT)]
+        );
+        assert!(texts(&expand_("trousse médicol ")).is_empty());
+        assert!(
+            texts(&expand_("m")).is_empty(),
+            "one character is too short to complete"
+        );
+    }
+
+    #[test]
+    fn unknown_words_are_corrected_within_the_tolerated_edits() {
+        let expanded = expand_("consentment harcelement sexeul ");
+        assert_eq!(
+            texts(&expanded),
+            [
+                ("consentement", CORRECTION_WEIGHT),
+                ("sexuel", CORRECTION_WEIGHT)
+            ]
+        );
+        assert_eq!(
+            expanded.did_you_mean.as_deref(),
+            Some("consentement harcelement sexuel")
+        );
+    }
+
+    #[test]
+    fn no_correction_for_short_words_acronyms_numbers_or_too_many_edits() {
+        for query in [
+            "trou ",
+            "viol ",
+            "VIOLENCX ",
+            "violenc3 ",
+            "vilonece ",
+            "xyzxyzxyz ",
+            "sexuels ",
+        ] {
+            let expanded = expand_(query);
+            assert!(
+                expanded.alternatives.is_empty() && expanded.did_you_mean.is_none(),
+                "{query}: {expanded:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tolerated_edits_follow_word_length() {
+        let table = [
+            ("viol", None),
+            ("sexuel", Some(1)),
+            ("consentement", Some(2)),
+            ("TACMES", None),
+            ("2022", None),
+        ];
+        for (word, edits) in table {
+            assert_eq!(tolerated_edits(word), edits, "{word}");
+        }
+    }
+}
