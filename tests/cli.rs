@@ -294,3 +294,63 @@ fn a_build_killed_midway_leaves_the_previous_index_answering() {
         assert_eq!(query("after a killed build"), before);
     }
 }
+
+#[test]
+fn typos_are_tolerated_and_a_correction_is_offered() {
+    // The English stemmer already reads "consentment" as "consent": no correction needed.
+    let response = search_json("consentment", &["--ui", "en"]);
+    assert_eq!(
+        ids(&response).first(),
+        Some(&"guide/en/consent"),
+        "{response:#}"
+    );
+    assert!(response.get("did_you_mean").is_none());
+    let response = search_json("harcelement sexeul", &["--ui", "fr"]);
+    assert_eq!(
+        ids(&response).first(),
+        Some(&"guide/fr/harassment-and-cyberviolence")
+    );
+    assert_eq!(response["did_you_mean"], "harcelement sexuel");
+}
+
+#[test]
+fn nonsense_finds_nothing_rather_than_something_wrong() {
+    let response = search_json("xqzwvy blorptak", &[]);
+    assert_eq!(response["total"], 0, "{response:#}");
+}
+
+#[test]
+fn the_last_word_is_a_prefix_while_typing() {
+    let response = search_json("trousse médicol", &["--ui", "fr"]);
+    let first = &response["hits"][0];
+    assert_eq!(first["id"], "guide/fr/designated-centres");
+    assert!(
+        first["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>médicolégale</mark>"),
+        "{first:#}"
+    );
+    // Followed by a space, the word is finished: not a prefix (at most a typo of `médical`).
+    let finished = search_json("trousse médicol ", &["--ui", "fr"]);
+    for hit in finished["hits"].as_array().unwrap() {
+        assert!(
+            !hit["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>médicolégale</mark>"),
+            "{hit:#}"
+        );
+    }
+}
+
+#[test]
+fn synonyms_cross_languages() {
+    // No French text says "revenge porn": the concept group leads to the French section.
+    let response = search_json("revenge porn", &["--lang", "fr", "--doc-lang", "fr"]);
+    assert_eq!(
+        ids(&response).first(),
+        Some(&"guide/fr/harassment-and-cyberviolence"),
+        "{response:#}"
+    );
+}
