@@ -26,7 +26,7 @@ const TITLE_BOOST: f32 = 3.0;
 const HEADING_BOOST: f32 = 2.0;
 const BODY_BOOST: f32 = 1.0;
 /// The neutral field rewards exact (unstemmed) forms, names and acronyms.
-const NEUTRAL_BOOST: f32 = 0.6;
+const NEUTRAL_BOOST: f32 = 0.4;
 /// Plain words that appear together, in order, score again as a phrase.
 const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 2;
