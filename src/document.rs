@@ -11,6 +11,14 @@ use crate::language::Lang;
 /// One document in one language: one version of a key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    #[serde(flatten)]
+    pub about: About,
+    pub passages: Vec<Passage>,
+}
+
+/// What describes a document, apart from its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct About {
     /// `guide`, `committee`, `partner`, or the corpus folder it came from.
     #[serde(rename = "type")]
     pub doc_type: String,
@@ -22,7 +30,6 @@ pub struct Document {
     /// The page this text is published at on the organisation's site, if any.
     pub source_url: Option<String>,
     pub updated: Option<String>,
-    pub passages: Vec<Passage>,
 }
 
 /// A part of a document under one heading.
@@ -35,10 +42,21 @@ pub struct Passage {
     pub text: String,
 }
 
-impl Document {
+impl About {
     /// `<type>/<lang>/<key>`, e.g. `guide/fr/consent`.
     pub fn id(&self) -> String {
         document_id(&self.doc_type, self.lang, &self.key)
+    }
+
+    /// `<type>/<key>`: shared by the translations of one document.
+    pub fn group(&self) -> String {
+        group_id(&self.doc_type, &self.key)
+    }
+}
+
+impl Document {
+    pub fn id(&self) -> String {
+        self.about.id()
     }
 
     /// The document's text, passages joined, for language detection and counts.
@@ -46,10 +64,35 @@ impl Document {
         let parts: Vec<&str> = self.passages.iter().map(|p| p.text.as_str()).collect();
         parts.join("\n\n")
     }
+
+    /// A French guide document with one passage of `text`, for tests.
+    #[cfg(test)]
+    pub(crate) fn example(text: &str) -> Document {
+        Document {
+            about: About {
+                doc_type: "guide".into(),
+                lang: Lang::Fr,
+                key: "k".into(),
+                title: "Titre".into(),
+                summary: None,
+                source_url: None,
+                updated: None,
+            },
+            passages: vec![Passage {
+                heading: "Aide".into(),
+                anchor: "aide".into(),
+                text: text.into(),
+            }],
+        }
+    }
 }
 
 pub fn document_id(doc_type: &str, lang: Lang, key: &str) -> String {
     format!("{doc_type}/{lang}/{key}")
+}
+
+pub fn group_id(doc_type: &str, key: &str) -> String {
+    format!("{doc_type}/{key}")
 }
 
 /// Collects (heading, text) sections into passages with unique anchors, dropping

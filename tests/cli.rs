@@ -21,19 +21,21 @@ fn assert_first(query: &str, extra: &[&str], expected: &str) {
     assert_eq!(found.first(), Some(&expected), "{query}: {found:?}");
 }
 
+/// Whether a hit's snippet marks `word`, whole.
+fn highlights(hit: &Value, word: &str) -> bool {
+    hit["snippet"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("<mark>{word}</mark>"))
+}
+
 #[test]
 fn trousse_medicolegale_without_accents_finds_french_results_highlighting_the_word() {
     let response = search_json("trousse medicolegale", &[]);
     let first = &response["hits"][0];
     assert_eq!(first["lang"], "fr", "{response:#}");
     assert_eq!(first["id"], "guide/fr/designated-centres");
-    assert!(
-        first["snippet"]
-            .as_str()
-            .unwrap()
-            .contains("<mark>médicolégale</mark>"),
-        "{first:#}"
-    );
+    assert!(highlights(first, "médicolégale"), "{first:#}");
     assert!(
         first["url"]
             .as_str()
@@ -324,23 +326,11 @@ fn the_last_word_is_a_prefix_while_typing() {
     let response = search_json("trousse médicol", &["--ui", "fr"]);
     let first = &response["hits"][0];
     assert_eq!(first["id"], "guide/fr/designated-centres");
-    assert!(
-        first["snippet"]
-            .as_str()
-            .unwrap()
-            .contains("<mark>médicolégale</mark>"),
-        "{first:#}"
-    );
+    assert!(highlights(first, "médicolégale"), "{first:#}");
     // Followed by a space, the word is finished: not a prefix (at most a typo of `médical`).
     let finished = search_json("trousse médicol ", &["--ui", "fr"]);
     for hit in finished["hits"].as_array().unwrap() {
-        assert!(
-            !hit["snippet"]
-                .as_str()
-                .unwrap()
-                .contains("<mark>médicolégale</mark>"),
-            "{hit:#}"
-        );
+        assert!(!highlights(hit, "médicolégale"), "{hit:#}");
     }
 }
 

@@ -97,15 +97,15 @@ fn front_matter_agrees_with_the_path() {
     let root = common::shipped_corpus();
     for document in shipped() {
         let path = root
-            .join(&document.doc_type)
-            .join(document.lang.code())
-            .join(format!("{}.md", document.key));
+            .join(&document.about.doc_type)
+            .join(document.about.lang.code())
+            .join(format!("{}.md", document.about.key));
         let source =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for field in [
-            format!("key: {}", document.key),
-            format!("lang: {}", document.lang),
-            format!("type: {}", document.doc_type),
+            format!("key: {}", document.about.key),
+            format!("lang: {}", document.about.lang),
+            format!("type: {}", document.about.doc_type),
         ] {
             assert!(
                 source.contains(&field),
@@ -114,7 +114,7 @@ fn front_matter_agrees_with_the_path() {
             );
         }
         assert!(
-            !document.title.is_empty() && document.summary.is_some(),
+            !document.about.title.is_empty() && document.about.summary.is_some(),
             "{}",
             document.id()
         );
@@ -126,7 +126,12 @@ fn declared_language_is_the_detected_one() {
     let detector = Detector::new();
     for document in shipped() {
         let detection = detector.detect(&document.full_text());
-        assert_eq!(detection.best, Some(document.lang), "{}", document.id());
+        assert_eq!(
+            detection.best,
+            Some(document.about.lang),
+            "{}",
+            document.id()
+        );
     }
 }
 
@@ -135,7 +140,7 @@ fn no_phone_number_but_the_allowed_ones() {
     let phone = regex::Regex::new(r"(?:\+?1[ .-]?)?\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b").unwrap();
     let short = regex::Regex::new(r"\b[2-9]11\b").unwrap();
     for document in shipped() {
-        let text = format!("{}\n{}", document.title, document.full_text());
+        let text = format!("{}\n{}", document.about.title, document.full_text());
         for found in phone.find_iter(&text) {
             assert!(
                 ALLOWED_PHONES.contains(&found.as_str()),
@@ -157,7 +162,10 @@ fn no_phone_number_but_the_allowed_ones() {
 
 #[test]
 fn guide_sections_have_the_promised_size_and_end_with_help() {
-    for document in shipped().into_iter().filter(|d| d.doc_type == "guide") {
+    for document in shipped()
+        .into_iter()
+        .filter(|d| d.about.doc_type == "guide")
+    {
         let words = word_count(&document);
         assert!(
             (300..=900).contains(&words),
@@ -187,7 +195,10 @@ fn guide_sections_have_the_promised_size_and_end_with_help() {
 
 #[test]
 fn committee_and_partner_texts_are_long_enough_to_detect() {
-    for document in shipped().into_iter().filter(|d| d.doc_type != "guide") {
+    for document in shipped()
+        .into_iter()
+        .filter(|d| d.about.doc_type != "guide")
+    {
         assert!(
             word_count(&document) >= 80,
             "{}: {} words",

@@ -15,7 +15,7 @@ mod text;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::document::{Document, passages_from_sections, slug};
+use crate::document::{About, Document, passages_from_sections, slug};
 use crate::language::{Detector, Lang};
 
 /// Files larger than this are skipped unless configured otherwise.
@@ -288,16 +288,18 @@ fn complete(
         }
     }
     let mut document = Document {
-        doc_type,
-        lang: Lang::Fr,
-        key,
-        title,
-        summary: draft.summary,
-        source_url: draft.source_url,
-        updated: draft.updated,
+        about: About {
+            doc_type,
+            lang: Lang::Fr,
+            key,
+            title,
+            summary: draft.summary,
+            source_url: draft.source_url,
+            updated: draft.updated,
+        },
         passages,
     };
-    document.lang = match draft.lang {
+    document.about.lang = match draft.lang {
         Some(code) => code
             .parse()
             .map_err(|_| SkipReason::UnsupportedLanguage(code))?,
@@ -442,7 +444,7 @@ mod tests {
         let corpus = load(dir.path(), &LoadOptions::default(), &Detector::new()).unwrap();
         let ids: Vec<String> = corpus.documents.iter().map(Document::id).collect();
         assert_eq!(ids, ["notes/fr/hotline", "partner/en/info-line"]);
-        assert_eq!(corpus.documents[1].title, "The helpline");
+        assert_eq!(corpus.documents[1].about.title, "The helpline");
         assert!(corpus.skipped.is_empty(), "{:?}", corpus.skipped);
     }
 

@@ -28,7 +28,7 @@ impl Fts5 {
         for document in documents {
             connection.execute(
                 "INSERT INTO docs (id, title, body) VALUES (?1, ?2, ?3)",
-                (document.id(), &document.title, document.full_text()),
+                (document.id(), &document.about.title, document.full_text()),
             )?;
         }
         Ok(Fts5 { connection })
@@ -81,7 +81,7 @@ impl TantivyDefault {
         for document in documents {
             let mut doc = TantivyDocument::new();
             doc.add_text(id, document.id());
-            doc.add_text(title, &document.title);
+            doc.add_text(title, &document.about.title);
             doc.add_text(body, document.full_text());
             writer.add_document(doc)?;
         }

@@ -23,7 +23,7 @@ pub use vocabulary::{Vocabulary, Word};
 
 use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::corpus::{self, Corpus, LoadOptions, Skipped};
-use crate::document::Document;
+use crate::document::{About, Document};
 use crate::language::{Detector, Lang};
 use crate::synonyms::Synonyms;
 
@@ -95,14 +95,8 @@ pub struct Manifest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentEntry {
     pub id: String,
-    #[serde(rename = "type")]
-    pub doc_type: String,
-    pub lang: Lang,
-    pub key: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub source_url: Option<String>,
-    pub updated: Option<String>,
+    #[serde(flatten)]
+    pub about: About,
     pub passages: usize,
 }
 
@@ -117,7 +111,9 @@ impl Manifest {
     pub fn counts(&self) -> BTreeMap<(String, Lang), usize> {
         let mut counts = BTreeMap::new();
         for doc in &self.documents {
-            *counts.entry((doc.doc_type.clone(), doc.lang)).or_default() += 1;
+            *counts
+                .entry((doc.about.doc_type.clone(), doc.about.lang))
+                .or_default() += 1;
         }
         counts
     }
@@ -267,11 +263,11 @@ fn write_index(
     let mut types: Vec<String> = corpus
         .documents
         .iter()
-        .map(|d| d.doc_type.clone())
+        .map(|d| d.about.doc_type.clone())
         .collect();
     types.sort();
     types.dedup();
-    let mut groups: Vec<String> = corpus.documents.iter().map(group_of).collect();
+    let mut groups: Vec<String> = corpus.documents.iter().map(|d| d.about.group()).collect();
     groups.sort();
     groups.dedup();
     let ordinal = |list: &[String], value: &str| {
@@ -282,27 +278,28 @@ fn write_index(
     let mut text_bytes = 0;
     let mut passages = 0;
     for (doc_ord, document) in corpus.documents.iter().enumerate() {
-        let lang_fields = fields.of(document.lang);
+        let about = &document.about;
+        let lang_fields = fields.of(about.lang);
         for (rank, passage) in document.passages.iter().enumerate() {
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.doc_id, document.id());
-            doc.add_text(fields.group, group_of(document));
-            doc.add_text(fields.doc_type, &document.doc_type);
-            doc.add_text(fields.lang, document.lang.code());
-            doc.add_text(fields.key, &document.key);
-            doc.add_text(fields.title, &document.title);
+            doc.add_text(fields.group, about.group());
+            doc.add_text(fields.doc_type, &about.doc_type);
+            doc.add_text(fields.lang, about.lang.code());
+            doc.add_text(fields.key, &about.key);
+            doc.add_text(fields.title, &about.title);
             doc.add_text(fields.heading, &passage.heading);
             doc.add_text(fields.anchor, &passage.anchor);
             doc.add_text(fields.text, &passage.text);
             doc.add_u64(fields.passage, rank as u64);
             doc.add_u64(fields.doc_ord, doc_ord as u64);
-            doc.add_u64(fields.group_ord, ordinal(&groups, &group_of(document)));
-            doc.add_u64(fields.type_ord, ordinal(&types, &document.doc_type));
-            doc.add_u64(fields.lang_ord, document.lang.ordinal());
-            doc.add_text(lang_fields.title, &document.title);
+            doc.add_u64(fields.group_ord, ordinal(&groups, &about.group()));
+            doc.add_u64(fields.type_ord, ordinal(&types, &about.doc_type));
+            doc.add_u64(fields.lang_ord, about.lang.ordinal());
+            doc.add_text(lang_fields.title, &about.title);
             doc.add_text(lang_fields.heading, &passage.heading);
             doc.add_text(lang_fields.body, &passage.text);
-            for text in [&document.title, &passage.heading, &passage.text] {
+            for text in [&about.title, &passage.heading, &passage.text] {
                 doc.add_text(fields.names, text);
             }
             writer.add_document(doc)?;
@@ -343,21 +340,10 @@ fn write_index(
     })
 }
 
-/// Translations of one document share its group.
-pub fn group_of(document: &Document) -> String {
-    format!("{}/{}", document.doc_type, document.key)
-}
-
 fn entry(document: &Document) -> DocumentEntry {
     DocumentEntry {
         id: document.id(),
-        doc_type: document.doc_type.clone(),
-        lang: document.lang,
-        key: document.key.clone(),
-        title: document.title.clone(),
-        summary: document.summary.clone(),
-        source_url: document.source_url.clone(),
-        updated: document.updated.clone(),
+        about: document.about.clone(),
         passages: document.passages.len(),
     }
 }

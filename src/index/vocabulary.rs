@@ -29,7 +29,7 @@ impl Vocabulary {
         let mut analyzer = analyzer(None);
         let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
         for document in documents {
-            let texts = std::iter::once(&document.title)
+            let texts = std::iter::once(&document.about.title)
                 .chain(document.passages.iter().flat_map(|p| [&p.heading, &p.text]));
             for text in texts {
                 let mut found = tokens(&mut analyzer, text);
@@ -124,29 +124,10 @@ fn surface(written: &str, folded: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Passage;
-    use crate::language::Lang;
-
-    fn document(text: &str) -> Document {
-        Document {
-            doc_type: "guide".into(),
-            lang: Lang::Fr,
-            key: "k".into(),
-            title: "Titre".into(),
-            summary: None,
-            source_url: None,
-            updated: None,
-            passages: vec![Passage {
-                heading: "Aide".into(),
-                anchor: "aide".into(),
-                text: text.into(),
-            }],
-        }
-    }
 
     #[test]
     fn completions_show_the_usual_spelling_most_frequent_first() {
-        let vocabulary = Vocabulary::of(&[document(
+        let vocabulary = Vocabulary::of(&[Document::example(
             "La trousse médicolégale, la trousse médicosociale, l'intervention médicosociale et la médecine. Medicolegale. Médicolégale.",
         )]);
         let completions: Vec<(&str, u64)> = vocabulary

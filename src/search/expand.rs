@@ -128,26 +128,12 @@ pub fn expand(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Document, Passage};
-    use crate::language::Lang;
+    use crate::document::Document;
     use crate::synonyms::Synonyms;
 
     fn vocabulary() -> Vocabulary {
         let text = "La trousse médicolégale et le consentement. Harcèlement sexuel. Violence.";
-        Vocabulary::of(&[Document {
-            doc_type: "guide".into(),
-            lang: Lang::Fr,
-            key: "k".into(),
-            title: "Titre".into(),
-            summary: None,
-            source_url: None,
-            updated: None,
-            passages: vec![Passage {
-                heading: "Aide".into(),
-                anchor: "aide".into(),
-                text: text.into(),
-            }],
-        }])
+        Vocabulary::of(&[Document::example(text)])
     }
 
     fn expand_(query: &str) -> Expanded {

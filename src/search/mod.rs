@@ -19,7 +19,7 @@ pub use query::{MAX_WORDS, ParsedQuery};
 pub use snippet::escape_html;
 pub use suggest::{Suggestion, Suggestions};
 
-use crate::document::Passage;
+use crate::document::{About, Passage, group_id};
 use crate::index::{DocumentEntry, OpenIndex};
 use crate::language::{Detection, Detector, Lang};
 use collect::{BestPassages, DocMatch};
@@ -146,7 +146,10 @@ impl Engine {
     pub fn new(open: OpenIndex, detector: Arc<Detector>) -> Engine {
         let mut versions: HashMap<String, Vec<usize>> = HashMap::new();
         for (position, doc) in open.manifest.documents.iter().enumerate() {
-            versions.entry(group_key(doc)).or_default().push(position);
+            versions
+                .entry(doc.about.group())
+                .or_default()
+                .push(position);
         }
         Engine {
             searcher: open.reader.searcher(),
@@ -301,7 +304,7 @@ impl Engine {
         key: &str,
     ) -> Result<Option<DocumentView>, SearchError> {
         let id = crate::document::document_id(doc_type, lang, key);
-        let Some(entry) = self.versions(doc_type, key).find(|d| d.lang == lang) else {
+        let Some(entry) = self.versions(doc_type, key).find(|d| d.about.lang == lang) else {
             return Ok(None);
         };
         let fields = &self.open.fields;
@@ -333,26 +336,20 @@ impl Engine {
         passages.sort_by_key(|(rank, _)| *rank);
         let translations = self
             .versions(doc_type, key)
-            .filter(|other| other.lang != lang)
+            .filter(|other| other.about.lang != lang)
             .map(|other| {
                 let link = Link {
                     id: other.id.clone(),
-                    title: other.title.clone(),
-                    url: document_url(&other.doc_type, other.lang, &other.key, ""),
+                    title: other.about.title.clone(),
+                    url: about_url(&other.about),
                 };
-                (other.lang, link)
+                (other.about.lang, link)
             })
             .collect();
         Ok(Some(DocumentView {
             id,
-            doc_type: entry.doc_type.clone(),
-            lang,
-            key: entry.key.clone(),
-            title: entry.title.clone(),
-            summary: entry.summary.clone(),
-            source_url: entry.source_url.clone(),
-            updated: entry.updated.clone(),
-            url: document_url(doc_type, lang, key, ""),
+            about: entry.about.clone(),
+            url: about_url(&entry.about),
             passages: passages.into_iter().map(|(_, p)| p).collect(),
             translations,
         }))
@@ -360,7 +357,7 @@ impl Engine {
 
     /// Every language version of a document.
     fn versions(&self, doc_type: &str, key: &str) -> impl Iterator<Item = &DocumentEntry> {
-        let positions = self.versions.get(&format!("{doc_type}/{key}"));
+        let positions = self.versions.get(&group_id(doc_type, key));
         positions
             .into_iter()
             .flatten()
@@ -401,8 +398,8 @@ impl Engine {
         let id = crate::document::document_id(&doc_type, lang, &key);
         let translations = self
             .versions(&doc_type, &key)
-            .filter(|other| other.lang != lang)
-            .map(|other| (other.lang, other.id.clone()))
+            .filter(|other| other.about.lang != lang)
+            .map(|other| (other.about.lang, other.id.clone()))
             .collect();
         let lang_fields = fields.of(lang);
         Ok(Hit {
@@ -440,15 +437,8 @@ fn validate_query(query: &str) -> Result<(), SearchError> {
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentView {
     pub id: String,
-    #[serde(rename = "type")]
-    pub doc_type: String,
-    pub lang: Lang,
-    pub key: String,
-    pub title: String,
-    pub summary: Option<String>,
-    /// Where the organisation publishes this text, if it said.
-    pub source_url: Option<String>,
-    pub updated: Option<String>,
+    #[serde(flatten)]
+    pub about: About,
     pub url: String,
     pub passages: Vec<Passage>,
     pub translations: BTreeMap<Lang, Link>,
@@ -463,6 +453,10 @@ pub struct Link {
 }
 
 /// The public link of a document's view, at a passage.
+fn about_url(about: &About) -> String {
+    document_url(&about.doc_type, about.lang, &about.key, "")
+}
+
 pub fn document_url(doc_type: &str, lang: Lang, key: &str, anchor: &str) -> String {
     let base = format!("/docs/{doc_type}/{lang}/{key}");
     if anchor.is_empty() {
@@ -470,10 +464,6 @@ pub fn document_url(doc_type: &str, lang: Lang, key: &str, anchor: &str) -> Stri
     } else {
         format!("{base}#{anchor}")
     }
-}
-
-fn group_key(doc: &DocumentEntry) -> String {
-    format!("{}/{}", doc.doc_type, doc.key)
 }
 
 fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

@@ -38,7 +38,7 @@ impl Titles {
             .iter()
             .map(|doc| {
                 (
-                    tokens(&mut neutral, &doc.title)
+                    tokens(&mut neutral, &doc.about.title)
                         .into_iter()
                         .map(|t| t.text)
                         .collect(),
@@ -93,11 +93,11 @@ pub fn suggest(query: &str, ui: Lang, vocabulary: &Vocabulary, titles: &Titles) 
             .map(|(_, doc)| doc)
             .collect();
         // The interface's language first, then the usual order; one version per document.
-        found.sort_by_key(|doc| (doc.lang != ui, doc.lang, doc.id.clone()));
+        found.sort_by_key(|doc| (doc.about.lang != ui, doc.about.lang, doc.id.clone()));
         let mut seen = std::collections::HashSet::new();
-        found.retain(|doc| seen.insert((doc.doc_type.clone(), doc.key.clone())));
+        found.retain(|doc| seen.insert(doc.about.group()));
         suggestions.extend(found.into_iter().take(MAX_TITLES).map(|doc| Suggestion {
-            text: doc.title.clone(),
+            text: doc.about.title.clone(),
             id: Some(doc.id.clone()),
         }));
     }
