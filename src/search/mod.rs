@@ -236,7 +236,7 @@ impl Engine {
             .and_then(|t| self.open.manifest.types.iter().position(|known| known == t))
             .map(|ord| ord as u64);
         let lang_ord = request.doc_lang.map(Lang::ordinal);
-        let facets = self.facets(matches.values(), type_ord, lang_ord);
+        let facets = self.facets(matches.values(), type_ord, lang_ord, request.group);
         let kept = matches.into_values().filter(|m| {
             type_ord.is_none_or(|t| m.type_ord == t) && lang_ord.is_none_or(|l| m.lang_ord == l)
         });
@@ -355,6 +355,33 @@ impl Engine {
         }))
     }
 
+    /// The passages' texts as HTML, escaped, with the terms of `q` (searched in `lang`)
+    /// in `<mark>` tags.
+    pub fn highlight(&self, passages: &[Passage], lang: Lang, q: &str) -> Vec<String> {
+        let languages = [(lang, 1.0)];
+        let query: Box<dyn tantivy::query::Query> = if validate_query(q).is_ok() {
+            let parsed = ParsedQuery::parse(q);
+            let known = |word: &str| self.known(word, &languages);
+            let expanded =
+                expand::expand(q, &parsed, &self.open.vocabulary, &self.synonyms, &known);
+            query::build(
+                &parsed,
+                &expanded.alternatives,
+                &languages,
+                &self.open.fields,
+                &self.analyzers,
+            )
+        } else {
+            Box::new(tantivy::query::EmptyQuery)
+        };
+        let mut snippets = snippet::Snippets::whole(&self.searcher, &*query);
+        let fields = [self.open.fields.of(lang).body, self.open.fields.names];
+        passages
+            .iter()
+            .map(|p| snippets.mark_all(&p.text, &fields))
+            .collect()
+    }
+
     /// Every language version of a document.
     fn versions(&self, doc_type: &str, key: &str) -> impl Iterator<Item = &DocumentEntry> {
         let positions = self.versions.get(&group_id(doc_type, key));
@@ -364,15 +391,20 @@ impl Engine {
             .map(|&p| &self.open.manifest.documents[p])
     }
 
+    /// Counts by type are of results as shown (translations grouped or not); counts by
+    /// language are of versions in that language.
     fn facets<'a>(
         &self,
         matches: impl Iterator<Item = &'a DocMatch>,
         type_ord: Option<u64>,
         lang_ord: Option<u64>,
+        grouped: bool,
     ) -> Facets {
         let mut facets = Facets::default();
+        let mut counted_groups = std::collections::HashSet::new();
         for m in matches {
             if lang_ord.is_none_or(|l| m.lang_ord == l)
+                && (!grouped || counted_groups.insert(m.group_ord))
                 && let Some(name) = self.open.manifest.types.get(m.type_ord as usize)
             {
                 *facets.doc_type.entry(name.clone()).or_default() += 1;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use tantivy::Searcher;
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{Snippet, SnippetGenerator};
 
 /// About 200 characters of context (tantivy counts bytes).
 const SNIPPET_BYTES: usize = 220;
@@ -20,37 +20,79 @@ const MARK_CLOSE: &str = "</mark>";
 pub struct Snippets<'a> {
     searcher: &'a Searcher,
     query: &'a dyn Query,
+    max_bytes: usize,
     generators: HashMap<Field, Option<SnippetGenerator>>,
 }
 
 impl<'a> Snippets<'a> {
+    /// For excerpts of about 200 characters.
     pub fn new(searcher: &'a Searcher, query: &'a dyn Query) -> Self {
+        Self::with_max_bytes(searcher, query, SNIPPET_BYTES)
+    }
+
+    /// For whole texts.
+    pub fn whole(searcher: &'a Searcher, query: &'a dyn Query) -> Self {
+        Self::with_max_bytes(searcher, query, usize::MAX / 2)
+    }
+
+    fn with_max_bytes(searcher: &'a Searcher, query: &'a dyn Query, max_bytes: usize) -> Self {
         Snippets {
             searcher,
             query,
+            max_bytes,
             generators: HashMap::new(),
         }
     }
 
-    /// The best excerpt of `text` for the terms the query has on any of `fields` (tried
-    /// in order), else the text's beginning; HTML-escaped but for the `<mark>` tags.
-    pub fn excerpt(&mut self, text: &str, fields: &[Field]) -> String {
+    /// The best fragment of `text` for the terms the query has on the first of `fields`
+    /// that matches anything in it.
+    fn best(&mut self, text: &str, fields: &[Field]) -> Option<Snippet> {
         for &field in fields {
-            let (searcher, query) = (self.searcher, self.query);
+            let (searcher, query, max_bytes) = (self.searcher, self.query, self.max_bytes);
             let generator = self.generators.entry(field).or_insert_with(|| {
                 let mut generator = SnippetGenerator::create(searcher, query, field).ok()?;
-                generator.set_max_num_chars(SNIPPET_BYTES);
+                generator.set_max_num_chars(max_bytes);
                 Some(generator)
             });
             if let Some(generator) = generator {
-                let mut snippet = generator.snippet(text);
+                let snippet = generator.snippet(text);
                 if !snippet.highlighted().is_empty() {
-                    snippet.set_snippet_prefix_postfix(MARK_OPEN, MARK_CLOSE);
-                    return snippet.to_html();
+                    return Some(snippet);
                 }
             }
         }
-        escape_html(beginning(text, SNIPPET_BYTES))
+        None
+    }
+
+    /// The best excerpt of `text`, else its beginning; HTML-escaped but for the `<mark>` tags.
+    pub fn excerpt(&mut self, text: &str, fields: &[Field]) -> String {
+        match self.best(text, fields) {
+            Some(mut snippet) => {
+                snippet.set_snippet_prefix_postfix(MARK_OPEN, MARK_CLOSE);
+                snippet.to_html()
+            }
+            None => escape_html(beginning(text, SNIPPET_BYTES)),
+        }
+    }
+
+    /// All of `text`, HTML-escaped, the query's terms in `<mark>` tags.
+    pub fn mark_all(&mut self, text: &str, fields: &[Field]) -> String {
+        let Some(snippet) = self.best(text, fields) else {
+            return escape_html(text);
+        };
+        let start = snippet.fragment_range().start;
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut done = 0;
+        for range in snippet.highlighted() {
+            let (from, to) = (start + range.start, start + range.end);
+            out.push_str(&escape_html(&text[done..from]));
+            out.push_str(MARK_OPEN);
+            out.push_str(&escape_html(&text[from..to]));
+            out.push_str(MARK_CLOSE);
+            done = to;
+        }
+        out.push_str(&escape_html(&text[done..]));
+        out
     }
 }
 

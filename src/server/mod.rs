@@ -10,6 +10,8 @@
 
 mod api;
 mod error;
+mod i18n;
+mod pages;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,6 +53,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// Logs query text: for debugging only.
     pub log_queries: bool,
+    /// Where the quick-exit button and a double Escape lead: a neutral site.
+    pub exit_url: String,
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
     pub max_body_bytes: usize,
@@ -68,6 +72,7 @@ impl Default for Settings {
             rate_limit: 20,
             behind_proxy: false,
             log_queries: false,
+            exit_url: DEFAULT_EXIT_URL.into(),
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             max_body_bytes: 16 * 1024,
@@ -140,6 +145,9 @@ impl State {
     }
 }
 
+/// A neutral site, bilingual, that gives away nothing: the weather.
+pub const DEFAULT_EXIT_URL: &str = "https://weather.gc.ca/";
+
 /// Content-Security-Policy of every response: nothing from elsewhere, no inline script.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -147,6 +155,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 pub fn app(state: State) -> Router {
     let settings = state.settings.clone();
     let router = Router::new()
+        .route("/", get(pages::home))
+        .route("/search", get(pages::search))
+        .route("/docs/{type}/{lang}/{key}", get(pages::document))
+        .route("/assets/{name}", get(pages::asset))
+        .route("/widget.js", get(pages::widget))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/documents/{type}/{lang}/{key}", get(api::document))
