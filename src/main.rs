@@ -83,6 +83,9 @@ struct ServiceArgs {
     /// Behind a reverse proxy: take the client's address from X-Forwarded-For / Forwarded.
     #[arg(long, env = "GUIDE_SEARCH_BEHIND_PROXY")]
     behind_proxy: bool,
+    /// Where the quick-exit button and a double Escape lead: a neutral site.
+    #[arg(long, env = "GUIDE_SEARCH_EXIT_URL", default_value = server::DEFAULT_EXIT_URL)]
+    exit_url: String,
     /// Log query text (at debug level). Queries are sensitive: for debugging only.
     #[arg(long, env = "GUIDE_SEARCH_LOG_QUERIES")]
     log_queries: bool,
@@ -296,6 +299,7 @@ Query-language detection (lingua, fr/en/es) on {}:
                 rate_limit: service.rate_limit,
                 behind_proxy: service.behind_proxy,
                 log_queries: service.log_queries,
+                exit_url: service.exit_url,
                 load_options: paths.load_options(),
                 corpus_dir: paths.corpus,
                 index_dir: paths.index,

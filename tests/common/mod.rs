@@ -2,9 +2,12 @@
 //! corpora made on the spot.
 #![allow(dead_code)] // each test file uses its own part of these helpers
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::Value;
 
 /// The shipped corpus of the repository.
 pub fn shipped_corpus() -> PathBuf {
@@ -130,4 +133,105 @@ pub fn pdf(pages: &[&str]) -> Vec<u8> {
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
     bytes
+}
+
+/// A `guide-search serve` process, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    /// Everything it wrote to stderr, read by a thread that ends with the process.
+    log: Arc<Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Stops the server with SIGTERM, as a service manager would; returns whether it
+    /// exited cleanly, and its whole log.
+    pub fn terminate(mut self) -> (bool, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = self.child.wait().unwrap();
+        self.reader.take().unwrap().join().unwrap();
+        let log = self.log.lock().unwrap().clone();
+        (status.success(), log)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(index: &std::path::Path, extra: &[&str]) -> Server {
+    let corpus = shipped_corpus();
+    let mut args = vec![
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let mut child = guide_search(&args)
+        .env("RUST_LOG", "info,guide_search=debug")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut base = None;
+    for line in lines.by_ref().map_while(Result::ok) {
+        log.lock().unwrap().push(line.clone());
+        if let Some((_, url)) = line.split_once("listening on ") {
+            base = Some(url.trim().to_string());
+            break;
+        }
+    }
+    let base = base.expect("the server says where it listens");
+    // Keep reading stderr so that the server never blocks on a full pipe.
+    let sink = log.clone();
+    let reader = std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    Server {
+        child,
+        base,
+        log,
+        reader: Some(reader),
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+pub fn read(mut response: ureq::http::Response<ureq::Body>) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string().unwrap();
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+pub fn get(server: &Server, path: &str) -> (u16, Value) {
+    read(
+        agent()
+            .get(&format!("{}{path}", server.base))
+            .call()
+            .unwrap(),
+    )
 }

@@ -18,7 +18,8 @@
   };
   const css = `
     :host { all: initial; display: block; font-family: system-ui, sans-serif; color: #1d1d1f; }
-    form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
+    /* Inherited properties cross the shadow boundary: set every one the box shows. */
+    form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; color: #1d1d1f; font: 16px/1.5 system-ui, sans-serif; text-align: left; }
     label { flex-basis: 100%; font-weight: 600; }
     .combo { position: relative; flex: 1 1 12rem; }
     input { width: 100%; box-sizing: border-box; font: inherit; padding: .55rem .7rem; border: 2px solid #4a4a52; border-radius: .4rem; }
