@@ -295,6 +295,35 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         "the exited page is not in the history"
     );
 
+    // Escape pressed twice leaves too.
+    client.goto(&format!("{base}/?ui=en")).await.unwrap();
+    let page = client.find(Locator::Css("body")).await.unwrap();
+    let escape = char::from(Key::Escape).to_string();
+    page.send_keys(&format!("{escape}{escape}")).await.unwrap();
+    until(
+        &client,
+        "the neutral site after Escape twice",
+        &format!("return location.href === '{exit_url}'"),
+    )
+    .await;
+
+    // On a 360 px wide phone screen nothing needs scrolling sideways.
+    client.set_window_size(360, 800).await.unwrap();
+    client
+        .goto(&format!("{base}/search?q=consentimiento&ui=es"))
+        .await
+        .unwrap();
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits, json!(true), "the page is wider than a phone");
+    screenshot(&client, "6b-phone").await;
+    client.set_window_size(1000, 1300).await.unwrap();
+
     // The widget on another site: suggestions, then the results page.
     client.goto(&format!("{host_base}/host")).await.unwrap();
     let box_input = "document.querySelector('guide-search-box').shadowRoot.querySelector('input')";
