@@ -123,3 +123,58 @@ fn searches_never_fail_while_reindexes_run() {
         failures.len()
     );
 }
+
+/// Markup in the corpus is text: escaped in snippets, results pages and document views.
+#[test]
+fn markup_in_the_corpus_is_shown_as_text_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let hostile = "---\ntitle: \"Piège <script>window.__xss=1</script>\"\n---\n\n## Titre \"><img src=x onerror=alert(1)>\n\n\
+                   Un piège <script>window.__xss=2</script> et \"><img src=x onerror=alert(1)> et [un lien](javascript:alert(1)) piégé.\n";
+    let plain = "Piège en texte\nCe piège <script>window.__xss=3</script> reste du texte \"><img src=x onerror=alert(1)>.";
+    common::write_files(
+        &corpus,
+        &[
+            ("guide/fr/piege.md", hostile.as_bytes()),
+            ("guide/fr/piege-texte.txt", plain.as_bytes()),
+        ],
+    );
+    let index = dir.path().join("index");
+    let server = common::start_on(&corpus, &index, &[]);
+    let body = |path: &str| {
+        let mut response = agent()
+            .get(&format!("{}{path}", server.base))
+            .call()
+            .unwrap();
+        response.body_mut().read_to_string().unwrap()
+    };
+    let api: Value = serde_json::from_str(&body("/api/search?q=pi%C3%A8ge")).unwrap();
+    // JSON carries titles as text; snippets are HTML and must be escaped.
+    let snippets: Vec<String> = api["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["snippet"].as_str().unwrap().to_string())
+        .collect();
+    let page = body("/search?q=pi%C3%A8ge");
+    let documents = [
+        body("/docs/guide/fr/piege?q=pi%C3%A8ge"),
+        body("/docs/guide/fr/piege-texte?q=pi%C3%A8ge"),
+    ];
+    let snippets = snippets.join("\n");
+    for (name, text) in [
+        ("snippets", &snippets),
+        ("results page", &page),
+        ("document", &documents[0]),
+        ("text document", &documents[1]),
+    ] {
+        for raw in ["<script>window", "<img src=x", "javascript:"] {
+            assert!(!text.contains(raw), "{name} contains {raw:?}:\n{text}");
+        }
+        assert!(
+            text.contains("&lt;script&gt;"),
+            "{name} shows the markup as text: {text}"
+        );
+    }
+    assert!(snippets.contains("<mark>piège</mark>"), "{snippets}");
+}

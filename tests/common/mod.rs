@@ -168,8 +168,13 @@ impl Drop for Server {
     }
 }
 
-pub fn start(index: &std::path::Path, extra: &[&str]) -> Server {
-    let corpus = shipped_corpus();
+/// `guide-search serve` on the shipped corpus and `index`, on a free loopback port.
+pub fn start(index: &Path, extra: &[&str]) -> Server {
+    start_on(&shipped_corpus(), index, extra)
+}
+
+/// `guide-search serve` on `corpus` and `index`, on a free loopback port.
+pub fn start_on(corpus: &Path, index: &Path, extra: &[&str]) -> Server {
     let mut args = vec![
         "serve",
         "--addr",
