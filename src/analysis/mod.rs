@@ -437,6 +437,20 @@ mod tests {
         assert_eq!(spans, ["François", "l'intervenant·e", "l'intervenant·e"]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Every analyzer takes any text, and its offsets always cut the text on characters.
+        #[test]
+        fn analyzers_take_any_text(text in proptest::prelude::any::<String>()) {
+            for lang in [FR, EN, ES, NEUTRAL_] {
+                for token in tokens(&mut analyzer(lang), &text) {
+                    proptest::prop_assert!(text.get(token.offsets.clone()).is_some());
+                }
+            }
+        }
+    }
+
     #[test]
     fn overlong_tokens_are_dropped() {
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);

@@ -499,6 +499,28 @@ mod tests {
         assert_ne!(before, after);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever a file holds, every parser answers (a draft or a reason), never panics.
+        #[test]
+        fn parsers_never_panic_on_any_text(text in proptest::prelude::any::<String>()) {
+            let _ = markdown::parse(&text);
+            let _ = html::parse(&text);
+            let _ = text::parse(&text);
+            let _ = markdown::parse(&format!("---\n{text}\n---\n{text}"));
+            let _ = html::parse(&format!("<html lang=\"{text}\"><title>{text}</title><h1>{text}</h1>"));
+        }
+
+        #[test]
+        fn the_pdf_parser_never_panics_on_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096)) {
+            let _ = pdf::parse(&bytes);
+            let mut pdf_like = b"%PDF-1.4\n".to_vec();
+            pdf_like.extend_from_slice(&bytes);
+            let _ = pdf::parse(&pdf_like);
+        }
+    }
+
     #[test]
     fn a_missing_corpus_folder_is_an_error() {
         let error = load(

@@ -329,6 +329,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text parses, within the word limit.
+        #[test]
+        fn any_text_parses(input in proptest::prelude::any::<String>()) {
+            let parsed = ParsedQuery::parse(&input);
+            proptest::prop_assert!(parsed.words.len() <= MAX_WORDS);
+            proptest::prop_assert!(parsed.words.iter().chain(&parsed.phrases).chain(&parsed.excluded).all(|t| !t.trim().is_empty()));
+        }
+    }
+
     #[test]
     fn long_queries_are_cut() {
         let input = "mot ".repeat(1000);

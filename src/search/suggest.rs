@@ -63,8 +63,10 @@ pub fn suggest(query: &str, ui: Lang, vocabulary: &Vocabulary, titles: &Titles) 
     if let (true, Some(last)) = (completing, typed.last())
         && last.chars().count() >= MIN_PREFIX_CHARS
     {
-        let head = query.trim_end();
-        let head = &head[..head.rfind(char::is_whitespace).map_or(0, |space| space + 1)];
+        // Everything up to the last word, which the completion replaces.
+        let head = query
+            .trim_end()
+            .trim_end_matches(|c: char| !c.is_whitespace());
         for word in vocabulary.completions(last, MAX_COMPLETIONS) {
             suggestions.push(Suggestion {
                 text: format!("{head}{}", word.surface),

@@ -412,3 +412,90 @@ async fn the_openapi_document_describes_exactly_the_routes() {
         );
     }
 }
+
+/// Everything a public search box meets gets a 200 with results or a JSON 400: never a
+/// 5xx, a panic or a hang.
+#[tokio::test]
+async fn the_bad_input_battery_gets_200_or_400() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let long_word = "a".repeat(500);
+    let queries: Vec<String> = vec![
+        String::new(),
+        "   ".into(),
+        "x".repeat(10 * 1024),
+        "mot ".repeat(1000),
+        "aide ".repeat(100),
+        "\u{0}\u{1}\u{7}\u{1b}[31m aide \u{7f}".into(),
+        "مساعدة العنف الجنسي".into(),
+        "\u{202e}ediA\u{202c} aide".into(),
+        "😢🆘 aide 👩‍👩‍👧".into(),
+        "e\u{301}coute a\u{300}\u{300}\u{300}\u{300}".into(),
+        "<script>alert(1)</script>".into(),
+        "\"><img src=x onerror=alert(1)>".into(),
+        "'; DROP TABLE docs; --".into(),
+        "\" OR 1=1 --".into(),
+        "\"((( -- AND OR ~^* :".into(),
+        "title:aide AND body:*".into(),
+        "-\"\" - -- \"\"\"".into(),
+        long_word,
+        "aide~2 aide^10 aide* ?aide".into(),
+    ];
+    for query in &queries {
+        let encoded = serde_urlencoded::to_string([("q", query.as_str())]).unwrap();
+        for path in ["/api/search", "/api/suggest", "/search"] {
+            let uri = format!("{path}?{encoded}");
+            let (status, _, body) =
+                send(&app, Request::get(&uri).body(Body::empty()).unwrap()).await;
+            assert!(
+                status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+                "{path} {query:?}: {status} {body}"
+            );
+            if path.starts_with("/api") && status == StatusCode::BAD_REQUEST {
+                assert_eq!(body["error"]["code"], "bad_request", "{query:?}");
+            }
+        }
+    }
+    // Raw bytes that are not UTF-8, and a malformed escape.
+    for uri in [
+        "/api/search?q=%FF%FE%00",
+        "/api/search?q=%E2%28%A1",
+        "/api/search?q=%",
+        "/api/search?q=%zz",
+    ] {
+        let (status, _, body) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+            "{uri}: {status} {body}"
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The query entry point: any text, any options, gives results or a bad-request
+    /// error that says what to change, never an internal error or a panic.
+    #[test]
+    fn any_query_gets_results_or_a_bad_request(
+        q in proptest::prelude::any::<String>(),
+        limit in 0usize..60,
+        offset in 0usize..1200,
+        group in proptest::prelude::any::<bool>(),
+    ) {
+        static ENGINE: std::sync::OnceLock<(tempfile::TempDir, State)> = std::sync::OnceLock::new();
+        let (_, state) = ENGINE.get_or_init(default_state);
+        let engine = state.engine().unwrap();
+        let request = crate::search::SearchRequest { limit, offset, group, ..crate::search::SearchRequest::new(q.clone()) };
+        match engine.search(&request) {
+            Ok(response) => proptest::prop_assert!(response.hits.len() <= limit),
+            Err(crate::search::SearchError::BadRequest(message)) => proptest::prop_assert!(!message.is_empty()),
+            Err(error) => proptest::prop_assert!(false, "{q:?}: {error}"),
+        }
+        proptest::prop_assert!(engine.suggest(&q, crate::language::Lang::En).is_ok() || validate_fails(&q));
+    }
+}
+
+fn validate_fails(q: &str) -> bool {
+    q.trim().is_empty() || q.len() > crate::search::MAX_QUERY_BYTES
+}
