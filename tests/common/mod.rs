@@ -145,6 +145,16 @@ pub struct Server {
 }
 
 impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server outright (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Stops the server with SIGTERM, as a service manager would; returns whether it
     /// exited cleanly, and its whole log.
     pub fn terminate(mut self) -> (bool, Vec<String>) {
