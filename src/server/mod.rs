@@ -24,7 +24,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
 use tower::ServiceBuilder;
-use tower::limit::ConcurrencyLimitLayer;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
@@ -154,7 +154,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 
 pub fn app(state: State) -> Router {
     let settings = state.settings.clone();
-    let router = Router::new()
+    let routes = Router::new()
         .route("/", get(pages::home))
         .route("/search", get(pages::search))
         .route("/docs/{type}/{lang}/{key}", get(pages::document))
@@ -168,17 +168,27 @@ pub fn app(state: State) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
         .fallback(|| async { ApiError::not_found("no such page or endpoint") })
-        .with_state(state)
-        .layer(
-            ServiceBuilder::new()
-                .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    settings.request_timeout,
-                ))
-                .layer(ConcurrencyLimitLayer::new(settings.max_concurrent_requests)),
-        );
-    let router = with_rate_limit(router, &settings);
+        .with_state(state);
+    bounded(routes, &settings)
+}
+
+/// The layers around the routes: what a request may cost (body, time, concurrency, rate
+/// per client), CORS, security headers, JSON errors, panics caught. `Router::layer` wraps
+/// each route on its own, so limits shared by all routes need layers that share their
+/// state (a global semaphore, one rate limiter).
+fn bounded(routes: Router, settings: &Settings) -> Router {
+    let router = routes.layer(
+        ServiceBuilder::new()
+            .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                settings.request_timeout,
+            ))
+            .layer(GlobalConcurrencyLimitLayer::new(
+                settings.max_concurrent_requests,
+            )),
+    );
+    let router = with_rate_limit(router, settings);
     let router = match cors(&settings.allowed_origins) {
         Some(cors) => router.layer(cors),
         None => router,

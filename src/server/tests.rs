@@ -499,3 +499,77 @@ proptest::proptest! {
 fn validate_fails(q: &str) -> bool {
     q.trim().is_empty() || q.len() > crate::search::MAX_QUERY_BYTES
 }
+
+/// A router behind the service's limits, with a route that holds its request until
+/// released (saying when it has started) and one that answers at once.
+struct HeldOpen {
+    app: Router,
+    started: std::sync::Arc<tokio::sync::Notify>,
+    release: std::sync::Arc<tokio::sync::Notify>,
+}
+
+fn held_open(settings: &Settings) -> HeldOpen {
+    let started = std::sync::Arc::new(tokio::sync::Notify::new());
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (on_start, on_release) = (started.clone(), release.clone());
+    let routes = Router::new()
+        .route(
+            "/wait",
+            axum::routing::get(move || {
+                let (on_start, on_release) = (on_start.clone(), on_release.clone());
+                async move {
+                    on_start.notify_one();
+                    on_release.notified().await;
+                    "done"
+                }
+            }),
+        )
+        .route("/fast", axum::routing::get(|| async { "fast" }));
+    HeldOpen {
+        app: bounded(routes, settings),
+        started,
+        release,
+    }
+}
+
+fn request(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_json_408() {
+    let settings = Settings {
+        request_timeout: Duration::from_millis(50),
+        ..settings()
+    };
+    // The handler never finishes unless released: whatever the timing, the limit answers.
+    let held = held_open(&settings);
+    let (status, _, body) = send(&held.app, request("/wait")).await;
+    assert_error(status, &body, StatusCode::REQUEST_TIMEOUT, "timeout");
+    assert_eq!(send(&held.app, request("/fast")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn requests_over_the_concurrency_cap_wait_their_turn() {
+    let settings = Settings {
+        max_concurrent_requests: 1,
+        ..settings()
+    };
+    let held = held_open(&settings);
+    // One request holds the only slot...
+    let first = tokio::spawn(held.app.clone().oneshot(request("/wait")));
+    held.started.notified().await;
+    // ...so even a quick one cannot finish until it is released.
+    let quick = tokio::spawn(held.app.clone().oneshot(request("/fast")));
+    for _ in 0..20 {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(
+        !quick.is_finished(),
+        "a request ran beyond the concurrency cap"
+    );
+    held.release.notify_one();
+    assert_eq!(first.await.unwrap().unwrap().status(), StatusCode::OK);
+    assert_eq!(quick.await.unwrap().unwrap().status(), StatusCode::OK);
+}
