@@ -173,6 +173,7 @@ impl Paths {
 }
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -187,6 +188,17 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// glibc gives threads their own malloc arenas and keeps what they free: a server that
+/// reindexes now and then grew from 35 MB to over 150 MB (soak test). Two arenas keep it
+/// flat at about 30 MB, and searches do not contend on them measurably.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 

@@ -305,8 +305,8 @@ fn soak_searches_and_reindexes_without_failures_or_growth() {
         failed.len()
     );
     assert!(failed.is_empty(), "{failed:?}");
-    // The allocator keeps some of what reindexes free (per-thread arenas), so memory rises
-    // at first; a leak would go on rising through the second half.
+    // The allocator keeps some of what the first reindexes free, so memory rises at first;
+    // a leak would go on rising through the second half.
     assert!(
         end_kb <= mid_kb + mid_kb / 5 + 8 * 1024,
         "resident memory still growing: {mid_kb} kB halfway, {end_kb} kB at the end"
