@@ -382,6 +382,44 @@ async fn the_page_and_the_widget_in_a_real_browser() {
     screenshot(&client, "8-widget-results").await;
     client.close().await.unwrap();
 
+    // Markup in the corpus never runs: results page and document views of hostile texts.
+    let hostile_dir = tempfile::tempdir().unwrap();
+    let hostile = common::start_on(
+        &common::hostile_corpus(hostile_dir.path()),
+        &hostile_dir.path().join("index"),
+        &["--rate-limit", "0"],
+    );
+    let client = browser(&driver, true).await;
+    for path in [
+        "/search?q=pi%C3%A8ge",
+        "/docs/guide/fr/piege?q=pi%C3%A8ge",
+        "/docs/guide/fr/piege-texte?q=pi%C3%A8ge",
+    ] {
+        client
+            .goto(&format!("{}{path}", hostile.base))
+            .await
+            .unwrap();
+        // An alert() would leave a dialog open, and this script would fail with it.
+        let ran = client
+            .execute("return typeof window.__xss !== 'undefined'", vec![])
+            .await
+            .expect("no dialog is open");
+        assert_eq!(ran, json!(false), "{path}: a script from the corpus ran");
+        let shown = client
+            .find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            shown.contains("<script>window.__xss"),
+            "{path}: the markup is shown as text"
+        );
+    }
+    screenshot(&client, "10-hostile-corpus").await;
+    client.close().await.unwrap();
+
     // Without JavaScript, the form still returns results, rendered by the server.
     let plain = browser(&driver, false).await;
     plain.goto(&format!("{base}/?ui=en")).await.unwrap();

@@ -141,6 +141,9 @@ fn broken_files_are_listed_and_strict_fails() {
             ("guide/fr/scan.pdf", &pdf(&[""])),
         ],
     );
+    // A file that cannot be read: a link to nothing.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/nonexistent/guide.md", corpus.join("guide/fr/gone.md")).unwrap();
     let index = dir.path().join("index");
     let args = [
         "index",
@@ -157,6 +160,8 @@ fn broken_files_are_listed_and_strict_fails() {
         ("junk.md", "UTF-8"),
         ("truncated.pdf", "PDF"),
         ("scan.pdf", "no extractable text"),
+        #[cfg(unix)]
+        ("gone.md", "cannot read"),
     ] {
         assert!(
             stderr

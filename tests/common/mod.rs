@@ -81,6 +81,23 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
     }
 }
 
+/// A corpus whose two French documents are full of markup meant to run in a browser:
+/// `<script>` setting `window.__xss`, `onerror` handlers, a `javascript:` link.
+pub fn hostile_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    let markdown = "---\ntitle: \"Piège <script>window.__xss=1</script>\"\n---\n\n## Titre \"><img src=x onerror=alert(1)>\n\n\
+                    Un piège <script>window.__xss=2</script> et \"><img src=x onerror=alert(1)> et [un lien](javascript:alert(1)) piégé.\n";
+    let plain = "Piège en texte\nCe piège <script>window.__xss=3</script> reste du texte \"><img src=x onerror=window.__xss=4>.";
+    write_files(
+        &corpus,
+        &[
+            ("guide/fr/piege.md", markdown.as_bytes()),
+            ("guide/fr/piege-texte.txt", plain.as_bytes()),
+        ],
+    );
+    corpus
+}
+
 /// A real PDF with one page of text per item of `pages`, made with lopdf.
 pub fn pdf(pages: &[&str]) -> Vec<u8> {
     use lopdf::content::{Content, Operation};
