@@ -96,6 +96,15 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+async fn click(client: &Client, css: &str) {
+    let element = client.find(Locator::Css(css)).await;
+    element
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Runs `script` until it returns a truthy value.
 async fn until(client: &Client, what: &str, script: &str) -> Value {
     let started = Instant::now();
@@ -213,13 +222,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         ))
         .await
         .unwrap();
-    client
-        .find(Locator::Css("a[href*='doc_lang=en']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "a[href*='doc_lang=en']").await;
     let langs = until(&client, "filtered results", "const hits = [...document.querySelectorAll('.hit')]; return hits.length && hits.map(h => h.lang)").await;
     assert!(
         langs.as_array().unwrap().iter().all(|l| l == "en"),
@@ -228,13 +231,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
     screenshot(&client, "3-filtered").await;
 
     // Switch the interface to Spanish.
-    client
-        .find(Locator::Css("nav.languages a[hreflang='es']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "nav.languages a[hreflang='es']").await;
     until(
         &client,
         "the Spanish interface",
@@ -258,13 +255,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         ))
         .await
         .unwrap();
-    client
-        .find(Locator::Css(".hit a.translation[hreflang='es']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, ".hit a.translation[hreflang='es']").await;
     until(&client, "the Spanish version", "return location.pathname.startsWith('/docs/') && document.querySelector('article').lang === 'es'").await;
     assert!(
         client.find(Locator::Css("article mark")).await.is_ok(),
@@ -274,13 +265,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
 
     // Quick exit: away to the neutral site, and Back does not return to the document.
     let left = current(&client).await;
-    client
-        .find(Locator::Id("quick-exit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#quick-exit").await;
     until(
         &client,
         "the neutral site",
@@ -430,13 +415,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         .send_keys("rape kit")
         .await
         .unwrap();
-    plain
-        .find(Locator::Css("form.search button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&plain, "form.search button").await;
     // Waits for the results page to load: server-rendered results with highlights.
     plain
         .wait()
