@@ -1,0 +1,81 @@
+//! In-process search latency on the shipped corpus, per kind of query, snippets and facets
+//! included; language detection and suggestions on their own. `cargo bench`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use guide_search::corpus::LoadOptions;
+use guide_search::index;
+use guide_search::language::{Detector, Lang};
+use guide_search::search::{Engine, SearchRequest};
+
+/// (kind, query, interface language)
+const QUERIES: [(&str, &str, Lang); 8] = [
+    ("keywords", "trousse médicolégale", Lang::Fr),
+    ("no accents", "trousse medicolegale delai", Lang::Fr),
+    (
+        "question",
+        "how do I file a complaint with the police",
+        Lang::En,
+    ),
+    ("typo", "harcelement sexeul", Lang::Fr),
+    ("prefix", "explotación sex", Lang::Es),
+    ("phrase", "\"centre désigné\" trousse", Lang::Fr),
+    ("acronym", "TACMES", Lang::Fr),
+    ("cross-language", "rape kit", Lang::Fr),
+];
+
+fn engine() -> (tempfile::TempDir, Engine) {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let detector = Arc::new(Detector::new());
+    index::build(
+        &corpus,
+        dir.path(),
+        &LoadOptions::default(),
+        &detector,
+        &mut (),
+    )
+    .expect("the shipped corpus indexes");
+    let engine = Engine::new(index::open(dir.path()).expect("the index opens"), detector);
+    (dir, engine)
+}
+
+fn search(c: &mut Criterion) {
+    let (_dir, engine) = engine();
+    let mut group = c.benchmark_group("search");
+    for (kind, query, ui) in QUERIES {
+        let request = SearchRequest {
+            ui,
+            ..SearchRequest::new(query)
+        };
+        group.bench_function(kind, |b| {
+            b.iter(|| engine.search(black_box(&request)).expect("a search"))
+        });
+    }
+    group.finish();
+    c.bench_function("suggest/trousse médicol", |b| {
+        b.iter(|| {
+            engine
+                .suggest(black_box("trousse médicol"), Lang::Fr)
+                .expect("suggestions")
+        })
+    });
+}
+
+fn detection(c: &mut Criterion) {
+    let detector = Detector::new();
+    let mut group = c.benchmark_group("detect");
+    for (kind, text) in [
+        ("one word", "consentement"),
+        ("question", "comment porter plainte à la police"),
+    ] {
+        group.bench_function(kind, |b| b.iter(|| detector.detect(black_box(text))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, search, detection);
+criterion_main!(benches);
