@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{pdf, run, search_json, shipped_corpus, shipped_index, write_files};
 use serde_json::Value;
 
@@ -19,6 +21,16 @@ fn assert_first(query: &str, extra: &[&str], expected: &str) {
     let response = search_json(query, extra);
     let found = ids(&response);
     assert_eq!(found.first(), Some(&expected), "{query}: {found:?}");
+}
+
+/// `--corpus DIR --index DIR`.
+fn dirs<'a>(corpus: &'a Path, index: &'a Path) -> [&'a str; 4] {
+    [
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]
 }
 
 /// Whether a hit's snippet marks `word`, whole.
@@ -145,13 +157,7 @@ fn broken_files_are_listed_and_strict_fails() {
     #[cfg(unix)]
     std::os::unix::fs::symlink("/nonexistent/guide.md", corpus.join("guide/fr/gone.md")).unwrap();
     let index = dir.path().join("index");
-    let args = [
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ];
+    let args = [&["index"][..], &dirs(&corpus, &index)].concat();
     let (ok, _, stderr) = run(&args);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("Indexed 1 documents"), "{stderr}");
@@ -180,13 +186,7 @@ fn nothing_to_index_fails() {
     let corpus = dir.path().join("corpus");
     write_files(&corpus, &[("guide/fr/empty.md", b"")]);
     let index = dir.path().join("index");
-    let (ok, _, stderr) = run(&[
-        "index",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]);
+    let (ok, _, stderr) = run(&[&["index"][..], &dirs(&corpus, &index)].concat());
     assert!(!ok);
     assert!(
         stderr.contains("empty.md") && stderr.contains("nothing could be indexed"),
@@ -204,12 +204,7 @@ fn a_multi_page_pdf_is_indexed_with_its_page_text() {
     ]);
     write_files(&corpus, &[("guide/fr/guide-imprime.pdf", &guide)]);
     let index = dir.path().join("index");
-    let paths = [
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ];
+    let paths = dirs(&corpus, &index);
     let (ok, stdout, stderr) =
         run(&[&["search", "trousse medicolegale", "--json"][..], &paths].concat());
     assert!(ok, "{stderr}");
@@ -226,12 +221,7 @@ fn search_rebuilds_a_stale_index() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     let index = dir.path().join("index");
-    let paths = [
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ];
+    let paths = dirs(&corpus, &index);
     write_files(
         &corpus,
         &[(
@@ -266,12 +256,7 @@ fn a_build_killed_midway_leaves_the_previous_index_answering() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     let corpus = shipped_corpus();
-    let paths = [
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ];
+    let paths = dirs(&corpus, &index);
     let query = |label: &str| {
         let (ok, stdout, stderr) =
             run(&[&["search", "trousse medicolegale", "--json"][..], &paths].concat());
