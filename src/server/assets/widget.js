@@ -150,8 +150,10 @@
   }
 
   if (!customElements.get("guide-search-box")) customElements.define("guide-search-box", GuideSearchBox);
-  // The one-line embed: a box right after the script tag.
-  if (script && script.dataset.ui !== undefined && !script.dataset.mounted) {
+  // The one-line embed: a box right after the script tag, unless the page places its own
+  // <guide-search-box> elements (and the script says nothing of a language).
+  const placesItsOwn = document.querySelector("guide-search-box") !== null;
+  if (script && !script.dataset.mounted && (script.dataset.ui !== undefined || !placesItsOwn)) {
     script.dataset.mounted = "true";
     const box = document.createElement("guide-search-box");
     box.setAttribute("ui", script.dataset.ui || "fr");
