@@ -29,6 +29,10 @@ impl ApiError {
         }
     }
 
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }

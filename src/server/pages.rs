@@ -13,7 +13,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::State;
-use super::api::SearchParams;
+use super::api::{SearchParams, with_engine};
 use super::i18n::{Strings, language_name, strings};
 use crate::language::Lang;
 use crate::search::{Engine, Facets, Hit, SearchResponse};
@@ -195,16 +195,10 @@ pub async fn search(
         limit: Some(limit),
         ..params
     };
-    let outcome = match (params.request(), state.engine()) {
-        (Err(error), _) => Err((StatusCode::BAD_REQUEST, error.message().to_string())),
-        (_, None) => Err((StatusCode::SERVICE_UNAVAILABLE, text.not_found.to_string())),
-        (Ok(request), Some(engine)) => {
-            match tokio::task::spawn_blocking(move || engine.search(&request)).await {
-                Ok(Ok(response)) => Ok(response),
-                Ok(Err(error)) => Err((StatusCode::BAD_REQUEST, error.to_string())),
-                Err(_) => Err((StatusCode::INTERNAL_SERVER_ERROR, String::new())),
-            }
-        }
+    // The same path as the API: user errors say what to change, internal ones stay generic.
+    let outcome = match params.request() {
+        Ok(request) => with_engine(&state, move |engine| Ok(engine.search(&request)?)).await,
+        Err(error) => Err(error),
     };
     let first_rank: usize = offset.parse().unwrap_or(0) + 1;
     let here_params = vec![
@@ -225,9 +219,9 @@ pub async fn search(
         Ok(response) => page
             .render(results(ui, text, &response, &filters, first_rank))
             .into_response(),
-        Err((status, message)) => (
-            status,
-            page.render(html! { p.error role="alert" { (message) } }),
+        Err(error) => (
+            error.status(),
+            page.render(html! { p.error role="alert" { (error.message()) } }),
         )
             .into_response(),
     }
