@@ -16,6 +16,7 @@
 //! by an older chain are rebuilt.
 
 mod filters;
+mod memo;
 mod words;
 
 use tantivy::tokenizer::{
@@ -250,13 +251,13 @@ pub fn analyzer_name(lang: Option<Lang>) -> &'static str {
     lang.map_or(NEUTRAL, Lang::code)
 }
 
-/// Registers all four analyzers; needed again every time an index is opened, since
-/// tantivy does not store custom analyzers.
+/// Registers all four analyzers, each with a memo of the corpus's words (see [`memo`]);
+/// needed again every time an index is opened, since tantivy does not store custom
+/// analyzers.
 pub fn register(index: &tantivy::Index) {
     for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
-        index
-            .tokenizers()
-            .register(analyzer_name(lang), analyzer(lang));
+        let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer(lang)));
+        index.tokenizers().register(analyzer_name(lang), memoized);
     }
 }
 
