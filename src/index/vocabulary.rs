@@ -3,6 +3,9 @@
 //! how often it occurs.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
 
 use serde::{Deserialize, Serialize};
 
@@ -88,17 +91,37 @@ impl Vocabulary {
             .is_ok()
     }
 
-    /// Words within `max_edits` of `folded` (a transposition counts as one edit), closest
-    /// and most frequent first, at most `limit`.
+    /// Words within `max_edits` (at most 2) of `folded`, a transposition counting as one
+    /// edit; closest and most frequent first, at most `limit`.
+    ///
+    /// A Levenshtein automaton walks the sorted words like a trie: once a prefix cannot
+    /// lead to a match, every word that starts with it is skipped at once, so a typo costs
+    /// a few thousand steps, not an edit distance per word of the corpus.
     pub fn near(&self, folded: &str, max_edits: usize, limit: usize) -> Vec<&Word> {
-        let length = folded.chars().count();
-        let mut found: Vec<(usize, &Word)> = self
-            .words
-            .iter()
-            .filter(|w| w.folded.chars().count().abs_diff(length) <= max_edits)
-            .map(|w| (strsim::osa_distance(folded, &w.folded), w))
-            .filter(|(edits, _)| *edits <= max_edits)
-            .collect();
+        let dfa = levenshtein(max_edits).build_dfa(folded);
+        let mut found: Vec<(u8, &Word)> = Vec::new();
+        let mut next = 0;
+        while let Some(word) = self.words.get(next) {
+            let bytes = word.folded.as_bytes();
+            let mut state = dfa.initial_state();
+            let dead_end = bytes.iter().position(|&byte| {
+                state = dfa.transition(state, byte);
+                state == levenshtein_automata::SINK_STATE
+            });
+            match dead_end {
+                Some(at) => {
+                    let hopeless = &bytes[..=at];
+                    next += self.words[next..]
+                        .partition_point(|w| w.folded.as_bytes().starts_with(hopeless));
+                }
+                None => {
+                    if let Distance::Exact(edits) = dfa.distance(state) {
+                        found.push((edits, word));
+                    }
+                    next += 1;
+                }
+            }
+        }
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)));
         found.into_iter().take(limit).map(|(_, w)| w).collect()
     }
@@ -110,6 +133,15 @@ impl Vocabulary {
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
+}
+
+/// The automaton builder for `max_edits` (1 or 2; more is clamped to 2), made once: it
+/// takes milliseconds.
+fn levenshtein(max_edits: usize) -> &'static LevenshteinAutomatonBuilder {
+    static BUILDERS: [OnceLock<LevenshteinAutomatonBuilder>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let edits = max_edits.min(2);
+    BUILDERS[edits].get_or_init(|| LevenshteinAutomatonBuilder::new(edits as u8, true))
 }
 
 /// The word as written, lowercase, without an elided article (`l'harmonie` → `harmonie`).
@@ -156,5 +188,28 @@ mod tests {
         let intervention = vocabulary.completions("interv", 1);
         assert_eq!(intervention[0].surface, "intervention");
         assert!(vocabulary.completions("zzz", 5).is_empty());
+    }
+
+    #[test]
+    fn near_words_survive_the_skipping_of_hopeless_prefixes() {
+        let vocabulary = Vocabulary::of(&[Document::example(
+            "zz zzz abc abcd abd abdx abx bbc xabc xyz yyyy",
+        )]);
+        let near = |word, edits| {
+            let mut found: Vec<&str> = vocabulary
+                .near(word, edits, 20)
+                .into_iter()
+                .map(|w| w.folded.as_str())
+                .collect();
+            found.sort();
+            found
+        };
+        assert_eq!(near("abc", 1), ["abc", "abcd", "abd", "abx", "bbc", "xabc"]);
+        assert_eq!(near("bac", 1), ["abc", "bbc"]);
+        assert_eq!(
+            near("abc", 2),
+            ["abc", "abcd", "abd", "abdx", "abx", "bbc", "xabc"]
+        );
+        assert_eq!(near("zzzz", 2), ["zz", "zzz"]);
     }
 }
