@@ -89,6 +89,10 @@ struct ServiceArgs {
     /// Log query text (at debug level). Queries are sensitive: for debugging only.
     #[arg(long, env = "GUIDE_SEARCH_LOG_QUERIES")]
     log_queries: bool,
+    /// Recent responses kept in memory (at most five minutes) to answer repeated searches
+    /// at once; 0 keeps none.
+    #[arg(long, env = "GUIDE_SEARCH_CACHED_RESPONSES", default_value_t = 1000)]
+    cached_responses: usize,
 }
 
 #[derive(Args)]
@@ -312,6 +316,7 @@ Query-language detection (lingua, fr/en/es) on {}:
                 behind_proxy: service.behind_proxy,
                 log_queries: service.log_queries,
                 exit_url: service.exit_url,
+                cached_responses: service.cached_responses,
                 load_options: paths.load_options(),
                 corpus_dir: paths.corpus,
                 index_dir: paths.index,

@@ -1,6 +1,7 @@
 //! The search core shared by the CLI and the HTTP service: validate a request, detect the
 //! query's language, query the index, group translations, count facets, cut snippets.
 
+mod cache;
 mod collect;
 mod expand;
 mod query;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
+pub use cache::{Kept, ResponseCache};
 pub use query::{MAX_WORDS, ParsedQuery};
 pub use snippet::escape_html;
 pub use suggest::{Suggestion, Suggestions};
@@ -48,7 +50,7 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 /// What to search for, and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub query: String,
     /// The query's language when the caller knows it; `None` to detect it.
@@ -140,6 +142,7 @@ pub struct Engine {
     versions: HashMap<String, Vec<usize>>,
     titles: suggest::Titles,
     synonyms: crate::synonyms::Matcher,
+    responses: ResponseCache,
 }
 
 impl Engine {
@@ -159,7 +162,30 @@ impl Engine {
             detector,
             analyzers: Analyzers::default(),
             versions,
+            responses: ResponseCache::new(0),
         }
+    }
+
+    /// Keeps up to `capacity` recent responses to answer repeated searches from memory
+    /// (see [`ResponseCache`] for what that keeps, and how briefly).
+    pub fn with_response_cache(mut self, capacity: usize) -> Engine {
+        self.responses = ResponseCache::new(capacity);
+        self
+    }
+
+    /// The response to `request` if one is kept: a lookup, quick enough for async code.
+    pub fn kept(&self, request: &SearchRequest) -> Option<Arc<Kept>> {
+        self.responses.get(request)
+    }
+
+    /// How many responses the cache holds.
+    pub fn cached_responses(&self) -> usize {
+        self.responses.len()
+    }
+
+    /// Forgets the cached responses that have had their time.
+    pub fn expire_responses(&self) {
+        self.responses.expire();
     }
 
     pub fn manifest(&self) -> &crate::index::Manifest {
@@ -203,6 +229,19 @@ impl Engine {
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
+        if let Some(kept) = self.kept(request) {
+            return Ok(kept.response(started));
+        }
+        let response = self.search_index(request, started)?;
+        self.responses.insert(request, &response);
+        Ok(response)
+    }
+
+    fn search_index(
+        &self,
+        request: &SearchRequest,
+        started: Instant,
+    ) -> Result<SearchResponse, SearchError> {
         self.validate(request)?;
         let parsed = ParsedQuery::parse(&request.query);
         let detection = match request.lang {
@@ -267,7 +306,7 @@ impl Engine {
             hits,
             facets,
             did_you_mean: expanded.did_you_mean,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            took_ms: milliseconds_since(started),
         })
     }
 
@@ -447,6 +486,10 @@ impl Engine {
             translations,
         })
     }
+}
+
+fn milliseconds_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
 }
 
 /// The query rules shared by search and suggestions.

@@ -2,7 +2,9 @@
 //!
 //! Query strings are read as strings and checked here, so that a malformed value gets
 //! our JSON error and a message saying what is allowed. Searches run on the blocking
-//! pool: they are CPU work.
+//! pool: they are CPU work; but a response the cache keeps is a lookup, answered at once.
+
+use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -16,7 +18,7 @@ use subtle::ConstantTimeEq;
 use super::State;
 use super::error::ApiError;
 use crate::language::Lang;
-use crate::search::{DEFAULT_LIMIT, Engine, SearchRequest};
+use crate::search::{DEFAULT_LIMIT, Engine, SearchRequest, SearchResponse};
 
 /// The query string of `/api/search`.
 #[derive(Debug, Default, Deserialize)]
@@ -82,7 +84,7 @@ fn params<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 }
 
 /// Runs CPU work on the engine in use, off the async threads.
-pub(super) async fn with_engine<T: Send + 'static>(
+async fn with_engine<T: Send + 'static>(
     state: &State,
     work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -92,6 +94,20 @@ pub(super) async fn with_engine<T: Send + 'static>(
         .map_err(|e| ApiError::internal(&e.to_string()))?
 }
 
+/// A search as the results page runs it: from the cache when it has the response (a
+/// lookup, done here), else on a blocking thread.
+pub(super) async fn run_search(
+    state: &State,
+    request: SearchRequest,
+) -> Result<SearchResponse, ApiError> {
+    let started = Instant::now();
+    let engine = state.engine().ok_or_else(ApiError::not_ready)?;
+    if let Some(kept) = engine.kept(&request) {
+        return Ok(kept.response(started));
+    }
+    with_engine(state, move |engine| Ok(engine.search(&request)?)).await
+}
+
 pub async fn search(
     Extract(state): Extract<State>,
     query: Result<Query<SearchParams>, QueryRejection>,
@@ -99,6 +115,13 @@ pub async fn search(
     let request = params(query)?.request()?;
     if state.settings.log_queries {
         tracing::debug!(query = %request.query, "search");
+    }
+    // The same path as the page's, but a kept response goes out as the JSON it was kept as.
+    let started = Instant::now();
+    let engine = state.engine().ok_or_else(ApiError::not_ready)?;
+    if let Some(kept) = engine.kept(&request) {
+        let json = [(header::CONTENT_TYPE, "application/json")];
+        return Ok((json, kept.json(started)).into_response());
     }
     let response = with_engine(&state, move |engine| Ok(engine.search(&request)?)).await?;
     Ok(Json(response).into_response())

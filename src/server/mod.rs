@@ -58,6 +58,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
     pub max_body_bytes: usize,
+    /// Recent responses kept to answer repeated searches (for at most five minutes);
+    /// 0 keeps none.
+    pub cached_responses: usize,
     /// Where a reindex reads and writes.
     pub corpus_dir: PathBuf,
     pub index_dir: PathBuf,
@@ -76,6 +79,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             max_body_bytes: 16 * 1024,
+            cached_responses: 1000,
             corpus_dir: PathBuf::from("corpus"),
             index_dir: PathBuf::from("index"),
             load_options: LoadOptions::default(),
@@ -106,6 +110,7 @@ impl State {
     /// Makes `engine` the one that answers, from the next request on; requests already
     /// running finish on the engine they started with.
     pub fn install(&self, engine: Engine) {
+        let engine = engine.with_response_cache(self.settings.cached_responses);
         self.engine.store(Some(Arc::new(engine)));
     }
 
@@ -255,10 +260,22 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 
 /// Serves `state` on `listener` until SIGINT or SIGTERM; requests in flight complete.
 pub async fn serve(listener: tokio::net::TcpListener, state: State) -> std::io::Result<()> {
+    tokio::spawn(expire_responses(state.clone()));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Keeps cached responses from outstaying their time when no search comes to push them out.
+async fn expire_responses(state: State) {
+    let mut ticks = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        ticks.tick().await;
+        if let Some(engine) = state.engine() {
+            engine.expire_responses();
+        }
+    }
 }
 
 async fn shutdown_signal() {

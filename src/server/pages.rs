@@ -13,7 +13,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::State;
-use super::api::{SearchParams, with_engine};
+use super::api::{SearchParams, run_search};
 use super::i18n::{Strings, language_name, strings};
 use crate::language::Lang;
 use crate::search::{Engine, Facets, Hit, SearchResponse};
@@ -197,7 +197,7 @@ pub async fn search(
     };
     // The same path as the API: user errors say what to change, internal ones stay generic.
     let outcome = match params.request() {
-        Ok(request) => with_engine(&state, move |engine| Ok(engine.search(&request)?)).await,
+        Ok(request) => run_search(&state, request).await,
         Err(error) => Err(error),
     };
     let first_rank: usize = offset.parse().unwrap_or(0) + 1;

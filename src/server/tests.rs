@@ -573,3 +573,25 @@ async fn requests_over_the_concurrency_cap_wait_their_turn() {
     assert_eq!(first.await.unwrap().unwrap().status(), StatusCode::OK);
     assert_eq!(quick.await.unwrap().unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn repeated_searches_are_answered_alike_from_memory_unless_told_not_to_keep_any() {
+    let (_dir, state) = default_state();
+    let router = app(state.clone());
+    let uri = "/api/search?q=trousse%20medicolegale";
+    let (_, mut first) = get(&router, uri).await;
+    let (_, mut again) = get(&router, uri).await;
+    for body in [&mut first, &mut again] {
+        body.as_object_mut().unwrap().remove("took_ms");
+    }
+    assert_eq!(first, again);
+    assert!(!first["hits"].as_array().unwrap().is_empty());
+    assert_eq!(state.engine().unwrap().cached_responses(), 1);
+
+    let (_dir, state) = state_with(Settings {
+        cached_responses: 0,
+        ..settings()
+    });
+    get(&app(state.clone()), uri).await;
+    assert_eq!(state.engine().unwrap().cached_responses(), 0);
+}
