@@ -38,6 +38,17 @@ impl Drop for ProgressBar {
     }
 }
 
+/// What `gen-corpus` wrote.
+pub fn written_summary(written: &crate::synthetic::Written, out: &std::path::Path) -> String {
+    format!(
+        "Wrote {} documents ({} passages, {:.1} MB) to {}\n",
+        written.documents,
+        written.passages,
+        written.bytes as f64 / 1e6,
+        out.display()
+    )
+}
+
 /// The end-of-build summary: documents per type and language, passages, skipped files.
 pub fn build_summary(report: &BuildReport) -> String {
     let manifest = &report.manifest;

@@ -14,3 +14,4 @@ pub mod language;
 pub mod search;
 pub mod server;
 pub mod synonyms;
+pub mod synthetic;

@@ -57,6 +57,22 @@ enum Command {
         #[command(flatten)]
         paths: Paths,
     },
+    /// Write a synthetic corpus drawn from a real one, to measure cost at scale: its
+    /// words (Zipf-distributed), lengths and languages (see docs/performance.md).
+    GenCorpus {
+        /// How many documents (a third in each language; about five passages each).
+        #[arg(long)]
+        docs: usize,
+        /// A new or empty folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The corpus to learn from.
+        #[arg(long, default_value = "corpus")]
+        from: PathBuf,
+        /// The same seed writes the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Run the HTTP service (builds the index first if missing or stale).
     Serve {
         #[command(flatten)]
@@ -301,6 +317,16 @@ Query-language detection (lingua, fr/en/es) on {}:
                     eval::detection_table(&eval::detection_accuracy(&detector, &dir)?)
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::GenCorpus {
+            docs,
+            out,
+            from,
+            seed,
+        } => {
+            let written = guide_search::synthetic::generate(&from, docs, &out, seed)?;
+            eprint!("{}", cli::written_summary(&written, &out));
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { service, paths } => {
