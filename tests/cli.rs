@@ -334,3 +334,29 @@ fn synonyms_cross_languages() {
         "{response:#}"
     );
 }
+
+#[test]
+fn gen_corpus_writes_a_corpus_that_indexes_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("synthetic");
+    let index = dir.path().join("index");
+    let corpus_arg = corpus.to_str().unwrap();
+    let (ok, _, stderr) = run(&["gen-corpus", "--docs", "30", "--out", corpus_arg]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("Wrote 30 documents"), "{stderr}");
+    let mut args = vec!["index", "--strict"];
+    args.extend(dirs(&corpus, &index));
+    let (ok, _, stderr) = run(&args);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("Indexed 30 documents"), "{stderr}");
+    // The guide's most frequent content words are everywhere in it.
+    let mut args = vec!["search", "--json", "victimes"];
+    args.extend(dirs(&corpus, &index));
+    let (ok, stdout, stderr) = run(&args);
+    assert!(ok, "{stderr}");
+    let response: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(response["total"].as_u64().unwrap() > 0, "{stdout}");
+
+    let (ok, _, stderr) = run(&["gen-corpus", "--docs", "3", "--out", corpus_arg]);
+    assert!(!ok && stderr.contains("is not empty"), "{stderr}");
+}
