@@ -10,8 +10,9 @@
 //! The memo only ever sees the corpus's texts: queries are analysed by analyzers of their
 //! own, so that no word anybody searched for stays in memory.
 
-use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+
+use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
@@ -21,8 +22,9 @@ use super::words::{WordStream, WordTokenizer};
 /// analysed every time. Far more than the guide's ten thousand.
 const MAX_WORDS: usize = 200_000;
 
-/// Each word as written → the tokens the chain makes of it alone.
-type Memo = HashMap<Box<str>, Box<[Token]>>;
+/// Each word as written → the tokens the chain makes of it alone. Fx hashing: the keys
+/// are the corpus's own words, short, looked up once per word of every text.
+type Memo = FxHashMap<Box<str>, Box<[Token]>>;
 
 /// `chain` (which must start with [`WordTokenizer`]) with a memo of the words it analysed.
 /// Clones share the memo.
@@ -42,7 +44,7 @@ impl Memoized {
             chain,
             words: WordTokenizer::default(),
             shared: Arc::default(),
-            fresh: Memo::new(),
+            fresh: Memo::default(),
         }
     }
 }

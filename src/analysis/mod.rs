@@ -256,9 +256,16 @@ pub fn analyzer_name(lang: Option<Lang>) -> &'static str {
 /// analyzers.
 pub fn register(index: &tantivy::Index) {
     for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
-        let memoized = TextAnalyzer::from(memo::Memoized::new(analyzer(lang)));
-        index.tokenizers().register(analyzer_name(lang), memoized);
+        index
+            .tokenizers()
+            .register(analyzer_name(lang), memoized(lang));
     }
+}
+
+/// [`analyzer`] with a memo of the words it analyses: for the corpus's texts only, never
+/// for queries (see [`memo`]).
+pub fn memoized(lang: Option<Lang>) -> TextAnalyzer {
+    TextAnalyzer::from(memo::Memoized::new(analyzer(lang)))
 }
 
 /// One token of analysed text: its form in the index, where it stands and which bytes of

@@ -108,38 +108,40 @@ struct Draft {
     sections: Vec<(String, String)>,
 }
 
-/// Reads every document under `dir`.
+/// Reads every document under `dir`. Files are parsed on every core (rayon), then kept
+/// in the order of their paths, the first of two with one id winning.
 pub fn load(dir: &Path, options: &LoadOptions, detector: &Detector) -> Result<Corpus, CorpusError> {
+    use rayon::prelude::*;
+    let read: Vec<(PathBuf, Result<Option<Document>, SkipReason>)> = files(dir)?
+        .into_par_iter()
+        .map(|file| {
+            let relative = file.path.strip_prefix(dir).unwrap_or(&file.path);
+            let result = match file.error {
+                Some(reason) => Err(reason),
+                None => read_document(dir, relative, options, detector),
+            };
+            (file.path, result)
+        })
+        .collect();
     let mut corpus = Corpus::default();
     let mut first_path_of_id: HashMap<String, PathBuf> = HashMap::new();
-    for file in files(dir)? {
-        let relative = file
-            .path
-            .strip_prefix(dir)
-            .unwrap_or(&file.path)
-            .to_path_buf();
-        let result = file
-            .error
-            .map_or_else(|| read_document(dir, &relative, options, detector), Err);
+    for (path, result) in read {
         match result {
             Ok(Some(document)) => match first_path_of_id.get(&document.id()) {
                 Some(first) => corpus.skipped.push(Skipped {
-                    path: file.path,
+                    path,
                     reason: SkipReason::DuplicateId {
                         id: document.id(),
                         first: first.clone(),
                     },
                 }),
                 None => {
-                    first_path_of_id.insert(document.id(), file.path);
+                    first_path_of_id.insert(document.id(), path);
                     corpus.documents.push(document);
                 }
             },
             Ok(None) => {}
-            Err(reason) => corpus.skipped.push(Skipped {
-                path: file.path,
-                reason,
-            }),
+            Err(reason) => corpus.skipped.push(Skipped { path, reason }),
         }
     }
     Ok(corpus)

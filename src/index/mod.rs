@@ -217,7 +217,17 @@ pub fn build(
     let name = generation_name();
     let building = index_dir.join(format!("{BUILDING_PREFIX}{name}"));
     std::fs::create_dir(&building).map_err(io(&building))?;
-    let mut manifest = write_index(&building, &corpus, progress)?;
+    // The vocabulary does not depend on the index: it is counted while the index is written
+    // (which leaves a core idle while it loads and merges).
+    let (written, vocabulary) = std::thread::scope(|scope| {
+        let vocabulary = scope.spawn(|| Vocabulary::of(&corpus.documents));
+        let written = write_index(&building, &corpus, progress);
+        (
+            written,
+            vocabulary.join().expect("counting words does not panic"),
+        )
+    });
+    let mut manifest = written?;
     manifest.fingerprint = fingerprint;
     manifest.build_millis = started.elapsed().as_millis() as u64;
     // A broken synonyms file is reported like a broken document; the index builds without it.
@@ -233,7 +243,6 @@ pub fn build(
         &building.join(SYNONYMS),
         &serde_json::to_vec(&synonyms).expect("serialisable"),
     )?;
-    let vocabulary = Vocabulary::of(&corpus.documents);
     write_atomically(
         &building.join(VOCABULARY),
         &serde_json::to_vec(&vocabulary).expect("serialisable"),

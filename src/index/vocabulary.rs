@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{analyzer, tokens};
+use crate::analysis;
 use crate::document::Document;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,27 +30,40 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     pub fn of(documents: &[Document]) -> Vocabulary {
-        let mut analyzer = analyzer(None);
-        let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
+        let mut analyzer = analysis::memoized(None);
+        // Folded form → as written → occurrences. Counting the written forms as they are
+        // (borrowed, not lowercased) keeps a corpus of millions of words from allocating
+        // for each; they are merged into spellings once at the end.
+        let mut counts: FxHashMap<String, FxHashMap<&str, u64>> = FxHashMap::default();
         for document in documents {
             let texts = std::iter::once(&document.about.title)
                 .chain(document.passages.iter().flat_map(|p| [&p.heading, &p.text]));
             for text in texts {
-                let mut found = tokens(&mut analyzer, text);
-                found.dedup_by_key(|t| t.position);
-                for token in found {
-                    let surface = surface(&text[token.offsets.clone()], &token.text);
-                    *counts
-                        .entry(token.text)
-                        .or_default()
-                        .entry(surface)
-                        .or_default() += 1;
+                let mut stream = analyzer.token_stream(text);
+                let mut last_position = None;
+                while let Some(token) = stream.next() {
+                    // A compound's parts follow it at its position: the whole word is enough.
+                    if last_position.replace(token.position) == Some(token.position) {
+                        continue;
+                    }
+                    let written = &text[token.offset_from..token.offset_to];
+                    match counts.get_mut(token.text.as_str()) {
+                        Some(spellings) => *spellings.entry(written).or_default() += 1,
+                        None => {
+                            let spellings = FxHashMap::from_iter([(written, 1)]);
+                            counts.insert(token.text.clone(), spellings);
+                        }
+                    }
                 }
             }
         }
         let mut words: Vec<Word> = counts
             .into_iter()
-            .map(|(folded, spellings)| {
+            .map(|(folded, written)| {
+                let mut spellings: HashMap<String, u64> = HashMap::new();
+                for (as_written, count) in written {
+                    *spellings.entry(surface(as_written, &folded)).or_default() += count;
+                }
                 let count = spellings.values().sum();
                 // On a tie, the accented spelling: texts drop accents more often than add them.
                 let accents = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
