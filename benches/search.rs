@@ -1,5 +1,7 @@
 //! In-process search latency on the shipped corpus, per kind of query, snippets and facets
-//! included; language detection and suggestions on their own. `cargo bench`.
+//! included, no response cache; a repeated search from the cache; language detection and
+//! suggestions on their own. `cargo bench --bench search` (the growth with the corpus is
+//! `benches/scale.rs`).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -65,6 +67,16 @@ fn search(c: &mut Criterion) {
     });
 }
 
+/// A repeated search, answered from the response cache (as the server does).
+fn repeated_search(c: &mut Criterion) {
+    let (_dir, engine) = engine();
+    let engine = engine.with_response_cache(100);
+    let request = SearchRequest::new("trousse médicolégale");
+    c.bench_function("search/keywords, repeated (cache)", |b| {
+        b.iter(|| engine.search(black_box(&request)).expect("a search"))
+    });
+}
+
 fn detection(c: &mut Criterion) {
     let detector = Detector::new();
     let mut group = c.benchmark_group("detect");
@@ -77,5 +89,5 @@ fn detection(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, search, detection);
+criterion_group!(benches, search, repeated_search, detection);
 criterion_main!(benches);

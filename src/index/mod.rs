@@ -8,16 +8,19 @@
 //! the previous generation in use; leftovers of dead builds and old generations are
 //! removed at the start of the next build.
 
+mod ordinals;
 mod schema;
 mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
+pub use ordinals::{DocumentOrdinals, Ordinals};
 pub use schema::{Fields, LangFields, schema};
 pub use vocabulary::{Vocabulary, Word};
 
@@ -471,6 +474,8 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, IndexErro
 pub struct OpenIndex {
     pub index: Index,
     pub reader: IndexReader,
+    /// Read from the reader's segments, which never change (`ReloadPolicy::Manual`).
+    pub ordinals: Arc<Ordinals>,
     pub fields: Fields,
     pub manifest: Manifest,
     pub vocabulary: Vocabulary,
@@ -493,9 +498,11 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex, IndexError> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
+    let ordinals = Arc::new(Ordinals::read(&reader.searcher(), &fields)?);
     Ok(OpenIndex {
         index,
         reader,
+        ordinals,
         fields,
         manifest,
         vocabulary: read_json(&generation.join(VOCABULARY))?,

@@ -1,14 +1,20 @@
 //! A collector that keeps, for every matching document, its best passage.
 //!
-//! The index holds passages; results are documents (or groups of translations). Reading
-//! four small fast fields per match is enough to group, filter and count facets without
-//! loading any stored text; only the page of hits shown is loaded afterwards.
+//! The index holds passages; results are documents (or groups of translations). For each
+//! match the collector looks up the passage's document in the index's [`Ordinals`] and
+//! keeps the best score per document in a table indexed by document ordinal: no column
+//! to decode, no hashing, no allocation per match, which matters when a common word
+//! matches a million passages. Group, type and language come from the same tables: enough
+//! to group, filter and count facets without loading any stored text. Only the page of
+//! hits shown is loaded afterwards.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::Ordinals;
 
 /// The best passage of one matching document.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,37 +27,36 @@ pub struct DocMatch {
     pub passage: DocAddress,
 }
 
-/// Collects [`DocMatch`]es keyed by document ordinal.
-pub struct BestPassages;
+/// Collects one [`DocMatch`] per matching document, in document order.
+pub struct BestPassages(pub Arc<Ordinals>);
 
 pub struct SegmentBestPassages {
     segment: SegmentOrdinal,
-    columns: [Column<u64>; 4],
-    best: HashMap<u64, DocMatch>,
+    document_of: Arc<[u32]>,
+    ordinals: Arc<Ordinals>,
+    /// Per document ordinal: the best score so far and its passage (`NO_MATCH` if none).
+    best: Vec<(Score, DocId)>,
 }
 
-const COLUMNS: [&str; 4] = ["doc_ord", "group_ord", "type_ord", "lang_ord"];
+const NO_MATCH: Score = Score::NEG_INFINITY;
 
 impl Collector for BestPassages {
-    type Fruit = HashMap<u64, DocMatch>;
+    type Fruit = Vec<DocMatch>;
     type Child = SegmentBestPassages;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
-        reader: &SegmentReader,
+        _: &SegmentReader,
     ) -> tantivy::Result<SegmentBestPassages> {
-        let fast = reader.fast_fields();
-        let columns = [
-            fast.u64(COLUMNS[0])?,
-            fast.u64(COLUMNS[1])?,
-            fast.u64(COLUMNS[2])?,
-            fast.u64(COLUMNS[3])?,
-        ];
+        let document_of = self.0.document_of.get(segment as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no ordinals for segment {segment}"))
+        })?;
         Ok(SegmentBestPassages {
             segment,
-            columns,
-            best: HashMap::new(),
+            document_of: document_of.clone(),
+            ordinals: self.0.clone(),
+            best: vec![(NO_MATCH, 0); self.0.documents.len()],
         })
     }
 
@@ -59,53 +64,48 @@ impl Collector for BestPassages {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<u64, DocMatch>>,
-    ) -> tantivy::Result<HashMap<u64, DocMatch>> {
-        let mut fruits = fruits.into_iter();
-        let mut merged = fruits.next().unwrap_or_default();
-        for fruit in fruits {
-            for found in fruit.into_values() {
-                keep_best(&mut merged, found);
-            }
+    fn merge_fruits(&self, fruits: Vec<Vec<DocMatch>>) -> tantivy::Result<Vec<DocMatch>> {
+        if fruits.len() == 1 {
+            return Ok(fruits.into_iter().flatten().collect());
         }
+        let mut best: FxHashMap<u64, DocMatch> = FxHashMap::default();
+        for found in fruits.into_iter().flatten() {
+            best.entry(found.doc_ord)
+                .and_modify(|kept| {
+                    if found.score > kept.score {
+                        *kept = found;
+                    }
+                })
+                .or_insert(found);
+        }
+        let mut merged: Vec<DocMatch> = best.into_values().collect();
+        merged.sort_by_key(|m| m.doc_ord);
         Ok(merged)
     }
 }
 
-fn keep_best(best: &mut HashMap<u64, DocMatch>, found: DocMatch) {
-    best.entry(found.doc_ord)
-        .and_modify(|kept| {
-            if found.score > kept.score {
-                *kept = found;
-            }
-        })
-        .or_insert(found);
-}
-
 impl SegmentCollector for SegmentBestPassages {
-    type Fruit = HashMap<u64, DocMatch>;
+    type Fruit = Vec<DocMatch>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let [doc_ord, group_ord, type_ord, lang_ord] = self
-            .columns
-            .each_ref()
-            .map(|c| c.first(doc).unwrap_or_default());
-        keep_best(
-            &mut self.best,
-            DocMatch {
-                doc_ord,
-                group_ord,
-                type_ord,
-                lang_ord,
-                score,
-                passage: DocAddress::new(self.segment, doc),
-            },
-        );
+        let document = self.document_of[doc as usize] as usize;
+        let kept = &mut self.best[document];
+        if score > kept.0 {
+            *kept = (score, doc);
+        }
     }
 
-    fn harvest(self) -> HashMap<u64, DocMatch> {
-        self.best
+    fn harvest(self) -> Vec<DocMatch> {
+        (self.best.iter().zip(&self.ordinals.documents).enumerate())
+            .filter(|(_, ((score, _), _))| *score > NO_MATCH)
+            .map(|(doc_ord, (&(score, doc), about))| DocMatch {
+                doc_ord: doc_ord as u64,
+                group_ord: about.group.into(),
+                type_ord: about.doc_type.into(),
+                lang_ord: about.lang.into(),
+                score,
+                passage: DocAddress::new(self.segment, doc),
+            })
+            .collect()
     }
 }

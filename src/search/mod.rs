@@ -267,7 +267,8 @@ impl Engine {
             &self.open.fields,
             &self.analyzers,
         );
-        let matches = self.searcher.search(&*query, &BestPassages)?;
+        let collector = BestPassages(self.open.ordinals.clone());
+        let matches = self.searcher.search(&*query, &collector)?;
 
         let type_ord = request
             .doc_type
@@ -275,18 +276,18 @@ impl Engine {
             .and_then(|t| self.open.manifest.types.iter().position(|known| known == t))
             .map(|ord| ord as u64);
         let lang_ord = request.doc_lang.map(Lang::ordinal);
-        let facets = self.facets(matches.values(), type_ord, lang_ord, request.group);
-        let kept = matches.into_values().filter(|m| {
+        let facets = self.facets(matches.iter(), type_ord, lang_ord, request.group);
+        let kept = matches.into_iter().filter(|m| {
             type_ord.is_none_or(|t| m.type_ord == t) && lang_ord.is_none_or(|l| m.lang_ord == l)
         });
         let preference = preference(detection.sure(), request.ui);
         let ranked = if request.group {
-            group(kept, &preference)
+            group(kept, self.open.ordinals.groups, &preference)
         } else {
             kept.collect()
         };
-        let ranked = sorted(ranked);
         let total = ranked.len();
+        let ranked = best_first(ranked, request.offset + request.limit);
 
         let mut snippets = snippet::Snippets::new(&self.searcher, &*query);
         let hits = ranked
@@ -440,10 +441,10 @@ impl Engine {
         grouped: bool,
     ) -> Facets {
         let mut facets = Facets::default();
-        let mut counted_groups = std::collections::HashSet::new();
+        let mut counted = vec![false; self.open.ordinals.groups];
         for m in matches {
             if lang_ord.is_none_or(|l| m.lang_ord == l)
-                && (!grouped || counted_groups.insert(m.group_ord))
+                && (!grouped || !std::mem::replace(&mut counted[m.group_ord as usize], true))
                 && let Some(name) = self.open.manifest.types.get(m.type_ord as usize)
             {
                 *facets.doc_type.entry(name.clone()).or_default() += 1;
@@ -592,28 +593,33 @@ fn preference(query_lang: Option<Lang>, ui: Lang) -> Vec<Lang> {
 }
 
 /// One match per group of translations: the version in the most preferred language,
-/// carrying the best score of any version.
-fn group(matches: impl Iterator<Item = DocMatch>, preference: &[Lang]) -> Vec<DocMatch> {
+/// carrying the best score of any version. Group ordinals are below `groups`.
+fn group(
+    matches: impl Iterator<Item = DocMatch>,
+    groups: usize,
+    preference: &[Lang],
+) -> Vec<DocMatch> {
     let rank = |m: &DocMatch| {
         preference
             .iter()
             .position(|l| l.ordinal() == m.lang_ord)
             .unwrap_or(usize::MAX)
     };
-    let mut groups: HashMap<u64, (DocMatch, f32)> = HashMap::new();
+    let mut by_group: Vec<Option<(DocMatch, f32)>> = vec![None; groups];
     for m in matches {
-        groups
-            .entry(m.group_ord)
-            .and_modify(|(shown, best)| {
+        match &mut by_group[m.group_ord as usize] {
+            Some((shown, best)) => {
                 *best = best.max(m.score);
                 if rank(&m) < rank(shown) {
                     *shown = m;
                 }
-            })
-            .or_insert((m, m.score));
+            }
+            empty => *empty = Some((m, m.score)),
+        }
     }
-    groups
-        .into_values()
+    by_group
+        .into_iter()
+        .flatten()
         .map(|(shown, best)| DocMatch {
             score: best,
             ..shown
@@ -621,9 +627,16 @@ fn group(matches: impl Iterator<Item = DocMatch>, preference: &[Lang]) -> Vec<Do
         .collect()
 }
 
-/// Best score first; ties in document order, so that results are stable.
-fn sorted(mut matches: Vec<DocMatch>) -> Vec<DocMatch> {
-    matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc_ord.cmp(&b.doc_ord)));
+/// The first `wanted` matches, best score first; ties in document order, so that results
+/// are stable. Only those are sorted: a common word can match every document.
+fn best_first(mut matches: Vec<DocMatch>, wanted: usize) -> Vec<DocMatch> {
+    let order =
+        |a: &DocMatch, b: &DocMatch| b.score.total_cmp(&a.score).then(a.doc_ord.cmp(&b.doc_ord));
+    if wanted < matches.len() {
+        matches.select_nth_unstable_by(wanted, order);
+        matches.truncate(wanted);
+    }
+    matches.sort_by(order);
     matches
 }
 
@@ -683,7 +696,10 @@ mod tests {
             doc(1, 7, Lang::En, 3.0),
             doc(2, 8, Lang::Es, 2.0),
         ];
-        let grouped = sorted(group(matches.into_iter(), &[Lang::Fr, Lang::En, Lang::Es]));
+        let grouped = best_first(
+            group(matches.into_iter(), 9, &[Lang::Fr, Lang::En, Lang::Es]),
+            10,
+        );
         assert_eq!(
             grouped,
             [
