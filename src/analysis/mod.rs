@@ -21,7 +21,7 @@ mod words;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, TokenStream,
+    TextAnalyzer, TokenStream, Tokenizer,
 };
 
 use crate::language::Lang;
@@ -266,6 +266,15 @@ pub fn register(index: &tantivy::Index) {
 /// for queries (see [`memo`]).
 pub fn memoized(lang: Option<Lang>) -> TextAnalyzer {
     TextAnalyzer::from(memo::Memoized::new(analyzer(lang)))
+}
+
+/// Calls `f` with each word of `text` as written, split as every analyzer splits it.
+pub fn for_each_word<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    let mut tokenizer = words::WordTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    while let Some(token) = stream.next() {
+        f(&text[token.offset_from..token.offset_to]);
+    }
 }
 
 /// One token of analysed text: its form in the index, where it stands and which bytes of

@@ -221,17 +221,7 @@ pub fn build(
     let name = generation_name();
     let building = index_dir.join(format!("{BUILDING_PREFIX}{name}"));
     std::fs::create_dir(&building).map_err(io(&building))?;
-    // The vocabulary does not depend on the index: it is counted while the index is written
-    // (which leaves a core idle while it loads and merges).
-    let (written, vocabulary) = std::thread::scope(|scope| {
-        let vocabulary = scope.spawn(|| Vocabulary::of(&corpus.documents));
-        let written = write_index(&building, &corpus, progress);
-        (
-            written,
-            vocabulary.join().expect("counting words does not panic"),
-        )
-    });
-    let mut manifest = written?;
+    let (mut manifest, vocabulary) = write_index(&building, &corpus, progress)?;
     manifest.fingerprint = fingerprint;
     manifest.build_millis = started.elapsed().as_millis() as u64;
     // A broken synonyms file is reported like a broken document; the index builds without it.
@@ -270,11 +260,12 @@ pub fn build(
     })
 }
 
+/// Writes the index of `corpus` into `dir`; counts the corpus's vocabulary on the way.
 fn write_index(
     dir: &Path,
     corpus: &Corpus,
     progress: &mut dyn Progress,
-) -> Result<Manifest, IndexError> {
+) -> Result<(Manifest, Vocabulary), IndexError> {
     let (schema, fields) = schema::schema();
     let index = Index::create_in_dir(dir, schema)?;
     analysis::register(&index);
@@ -283,6 +274,9 @@ fn write_index(
     let threads = (1 + passage_count / PASSAGES_PER_EXTRA_THREAD).min(cores);
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    // Every segment is merged into one at the end: merging some of them on the way is
+    // work done twice.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
 
     let mut types: Vec<String> = corpus
         .documents
@@ -334,13 +328,18 @@ fn write_index(
     }
     writer.commit()?;
     // One segment per generation: it is never written again, and one segment is the
-    // fastest to search.
+    // fastest to search. The merge runs on one core: the vocabulary is counted on another
+    // meanwhile (1M passages: about ten seconds each).
     let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
-    writer.wait_merging_threads()?;
-    Ok(Manifest {
+    let vocabulary = std::thread::scope(|scope| -> Result<Vocabulary, IndexError> {
+        let counting = scope.spawn(|| Vocabulary::of(&corpus.documents));
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
+        writer.wait_merging_threads()?;
+        Ok(counting.join().expect("counting words does not panic"))
+    })?;
+    let manifest = Manifest {
         format_version: FORMAT_VERSION,
         analysis_version: ANALYSIS_VERSION,
         fingerprint: String::new(),
@@ -361,7 +360,8 @@ fn write_index(
                 reason: s.reason.to_string(),
             })
             .collect(),
-    })
+    };
+    Ok((manifest, vocabulary))
 }
 
 fn entry(document: &Document) -> DocumentEntry {

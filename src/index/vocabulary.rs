@@ -2,7 +2,6 @@
 //! indexes, `medicolegale`) with the spelling most used in the texts (`médicolégale`) and
 //! how often it occurs.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
@@ -30,40 +29,33 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     pub fn of(documents: &[Document]) -> Vocabulary {
-        let mut analyzer = analysis::memoized(None);
-        // Folded form → as written → occurrences. Counting the written forms as they are
-        // (borrowed, not lowercased) keeps a corpus of millions of words from allocating
-        // for each; they are merged into spellings once at the end.
-        let mut counts: FxHashMap<String, FxHashMap<&str, u64>> = FxHashMap::default();
+        // Words as written → occurrences: one hash lookup per word of the corpus, no
+        // allocation; each distinct written word is then analysed once.
+        let mut written_counts: FxHashMap<&str, u64> = FxHashMap::default();
         for document in documents {
             let texts = std::iter::once(&document.about.title)
                 .chain(document.passages.iter().flat_map(|p| [&p.heading, &p.text]));
             for text in texts {
-                let mut stream = analyzer.token_stream(text);
-                let mut last_position = None;
-                while let Some(token) = stream.next() {
-                    // A compound's parts follow it at its position: the whole word is enough.
-                    if last_position.replace(token.position) == Some(token.position) {
-                        continue;
-                    }
-                    let written = &text[token.offset_from..token.offset_to];
-                    match counts.get_mut(token.text.as_str()) {
-                        Some(spellings) => *spellings.entry(written).or_default() += 1,
-                        None => {
-                            let spellings = FxHashMap::from_iter([(written, 1)]);
-                            counts.insert(token.text.clone(), spellings);
-                        }
-                    }
-                }
+                analysis::for_each_word(text, |word| *written_counts.entry(word).or_default() += 1);
+            }
+        }
+        // Folded form → spelling → occurrences. The folded form is the first token the
+        // neutral chain makes of a word: a compound whole, not its parts.
+        let mut neutral = analysis::analyzer(None);
+        let mut counts: FxHashMap<String, FxHashMap<String, u64>> = FxHashMap::default();
+        for (written, occurrences) in written_counts {
+            let mut stream = neutral.token_stream(written);
+            if let Some(token) = stream.next() {
+                *counts
+                    .entry(token.text.clone())
+                    .or_default()
+                    .entry(surface(written, &token.text))
+                    .or_default() += occurrences;
             }
         }
         let mut words: Vec<Word> = counts
             .into_iter()
-            .map(|(folded, written)| {
-                let mut spellings: HashMap<String, u64> = HashMap::new();
-                for (as_written, count) in written {
-                    *spellings.entry(surface(as_written, &folded)).or_default() += count;
-                }
+            .map(|(folded, spellings)| {
                 let count = spellings.values().sum();
                 // On a tie, the accented spelling: texts drop accents more often than add them.
                 let accents = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
