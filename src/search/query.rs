@@ -131,19 +131,20 @@ pub fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
 
-    let mut kept_positions = Vec::new();
+    let mut kept_by_each = Vec::new();
     for &(lang, weight) in languages {
         let found = analyzers.analyse(Some(lang), &words);
-        kept_positions.extend(found.iter().map(|t| t.position));
+        kept_by_each.push(found.iter().map(|t| t.position).collect::<Vec<_>>());
         if let Some(query) = words_query(&found, fields, lang) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
     }
-    // Stop words of every searched language stay out of the neutral field too.
+    // A stop word of any searched language stays out of the neutral field: it is no name
+    // nor acronym, and it would match most passages of that language.
     let neutral: Vec<Box<dyn Query>> = analyzers
         .analyse(None, &words)
         .into_iter()
-        .filter(|t| kept_positions.contains(&t.position))
+        .filter(|t| kept_by_each.iter().all(|kept| kept.contains(&t.position)))
         .map(|t| term_query(fields.names, &t.text))
         .collect();
     if !neutral.is_empty() {
