@@ -9,6 +9,8 @@
 //! fields, weighted by how likely the query is in that language; the neutral field adds
 //! exact forms, names and acronyms for every document.
 
+use std::collections::BTreeMap;
+
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -157,16 +159,30 @@ pub fn build(
         ));
     }
 
+    // Alternatives that come down to one term on one field (the completions `sexuel`,
+    // `sexuelle`, `sexuellement` all stem to `sexuel`) are one clause, their weights
+    // summed: the same score, and one walk of a long posting list instead of several.
+    let mut alternative_terms: BTreeMap<(Field, String), f32> = BTreeMap::new();
     for alternative in alternatives {
         let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
-        let targets = own.as_deref().unwrap_or(languages);
+        let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
-        if let Some(query) = anywhere(&alternative.text, targets, neutral, fields, analyzers) {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(query, alternative.weight)),
-            ));
+        for (field, lang, boost) in targets(languages, neutral, fields) {
+            let boost = boost * alternative.weight;
+            let found = analyzers.analyse(lang, &alternative.text);
+            match found.as_slice() {
+                [] => {}
+                [one] => {
+                    *alternative_terms
+                        .entry((field, one.text.clone()))
+                        .or_default() += boost
+                }
+                _ => clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost))),
+            }
         }
+    }
+    for ((field, term), boost) in alternative_terms {
+        clauses.push((Occur::Should, boosted(term_query(field, &term), boost)));
     }
     for phrase in &parsed.phrases {
         if let Some(query) = anywhere(phrase, languages, true, fields, analyzers) {
@@ -227,7 +243,31 @@ fn anywhere(
     fields: &Fields,
     analyzers: &Analyzers,
 ) -> Option<Box<dyn Query>> {
-    let mut targets: Vec<(Field, Option<Lang>, f32)> = Vec::new();
+    let alternatives: Vec<Box<dyn Query>> = targets(languages, neutral, fields)
+        .into_iter()
+        .filter_map(|(field, lang, boost)| {
+            let found = analyzers.analyse(lang, text);
+            let query = match found.as_slice() {
+                [] => return None,
+                [one] => term_query(field, &one.text),
+                _ => phrase_query(field, &found),
+            };
+            Some(boosted(query, boost))
+        })
+        .collect();
+    (!alternatives.is_empty())
+        .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+}
+
+/// The fields a text is searched in: title, headings and text of each of `languages`
+/// (with the language's weight times the field's), and the neutral field if asked; with
+/// the language that analyses each.
+fn targets(
+    languages: &[(Lang, f32)],
+    neutral: bool,
+    fields: &Fields,
+) -> Vec<(Field, Option<Lang>, f32)> {
+    let mut targets = Vec::new();
     for &(lang, weight) in languages {
         let f = fields.of(lang);
         for (field, boost) in [
@@ -241,22 +281,15 @@ fn anywhere(
     if neutral {
         targets.push((fields.names, None, NEUTRAL_BOOST));
     }
-    let alternatives: Vec<Box<dyn Query>> = targets
-        .into_iter()
-        .filter_map(|(field, lang, boost)| {
-            let found = analyzers.analyse(lang, text);
-            let query: Box<dyn Query> = match found.len() {
-                0 => return None,
-                1 => term_query(field, &found[0].text),
-                _ => Box::new(PhraseQuery::new_with_offset(positioned_terms(
-                    field, &found,
-                ))),
-            };
-            Some(Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
-        })
-        .collect();
-    (!alternatives.is_empty())
-        .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+    targets
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+fn phrase_query(field: Field, found: &[AnalysedToken]) -> Box<dyn Query> {
+    Box::new(PhraseQuery::new_with_offset(positioned_terms(field, found)))
 }
 
 fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)> {
@@ -346,5 +379,29 @@ mod tests {
     fn long_queries_are_cut() {
         let input = "mot ".repeat(1000);
         assert_eq!(ParsedQuery::parse(&input).words.len(), MAX_WORDS);
+    }
+
+    #[test]
+    fn completions_with_one_stem_walk_its_postings_once() {
+        let (_, fields) = crate::index::schema();
+        let parsed = ParsedQuery::parse("sexu");
+        let completions: Vec<Alternative> = ["sexuel", "sexuelle", "sexuellement"]
+            .map(|text| Alternative {
+                text: text.into(),
+                lang: None,
+                weight: 0.5,
+            })
+            .into();
+        let query = build(
+            &parsed,
+            &completions,
+            &[(Lang::Fr, 1.0)],
+            &fields,
+            &Analyzers::default(),
+        );
+        let mut walks = 0;
+        let stem = Term::from_field_text(fields.of(Lang::Fr).body, "sexuel");
+        query.query_terms(&mut |term, _| walks += usize::from(*term == stem));
+        assert_eq!(walks, 1);
     }
 }
