@@ -322,26 +322,31 @@ fn plot(rows: &[Row], path: &Path) {
     let root = SVGBackend::new(path, (1000, 420)).into_drawing_area();
     root.fill(&WHITE).expect("draw");
     let (left, right) = root.split_horizontally(500);
-    panel(
-        &left,
-        "Search latency (in process, 200 queries × 3)",
-        "milliseconds",
-        rows,
-        &[
-            ("p50", BLUE, |r| r.search_p50_ms),
-            ("p99", RED, |r| r.search_p99_ms),
-        ],
-    );
-    panel(
-        &right,
-        "Index size and build time",
-        "MB on disk / seconds",
-        rows,
-        &[
-            ("index size (MB)", GREEN, |r| r.index_size_mb),
-            ("build time (s)", MAGENTA, |r| r.index_seconds),
-        ],
-    );
+    let latency: [Series; 2] = [
+        ("p50", BLUE, |r| r.search_p50_ms),
+        ("p99", RED, |r| r.search_p99_ms),
+    ];
+    let index: [Series; 2] = [
+        ("index size (MB)", GREEN, |r| r.index_size_mb),
+        ("build time (s)", MAGENTA, |r| r.index_seconds),
+    ];
+    let panels = [
+        (
+            &left,
+            "Search latency (in process, 200 queries × 3)",
+            "milliseconds",
+            latency,
+        ),
+        (
+            &right,
+            "Index size and build time",
+            "MB on disk / seconds",
+            index,
+        ),
+    ];
+    for (area, caption, y_desc, series) in panels {
+        panel(area, caption, y_desc, rows, &series);
+    }
     root.present().expect("write the plot");
 }
 
