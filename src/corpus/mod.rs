@@ -150,18 +150,29 @@ pub fn load(dir: &Path, options: &LoadOptions, detector: &Detector) -> Result<Co
 /// A hash of every file of the corpus (paths, sizes, contents), to tell when an index is
 /// stale. Unreadable files count by their error, so fixing one changes the fingerprint.
 pub fn fingerprint(dir: &Path) -> Result<String, CorpusError> {
+    use rayon::prelude::*;
+    // Each file is read and hashed on any core; the hashes are combined in path order.
+    let hashed: Vec<(PathBuf, Result<(u64, blake3::Hash), String>)> = files(dir)?
+        .into_par_iter()
+        .map(|file| {
+            let read = std::fs::read(&file.path)
+                .map(|bytes| (bytes.len() as u64, blake3::hash(&bytes)))
+                .map_err(|error| error.to_string());
+            (file.path, read)
+        })
+        .collect();
     let mut hasher = blake3::Hasher::new();
-    for file in files(dir)? {
-        let relative = file.path.strip_prefix(dir).unwrap_or(&file.path);
+    for (path, read) in hashed {
+        let relative = path.strip_prefix(dir).unwrap_or(&path);
         hasher.update(relative.to_string_lossy().as_bytes());
         hasher.update(&[0]);
-        match std::fs::read(&file.path) {
-            Ok(bytes) => {
-                hasher.update(&(bytes.len() as u64).to_le_bytes());
-                hasher.update(blake3::hash(&bytes).as_bytes());
+        match read {
+            Ok((length, hash)) => {
+                hasher.update(&length.to_le_bytes());
+                hasher.update(hash.as_bytes());
             }
             Err(error) => {
-                hasher.update(error.to_string().as_bytes());
+                hasher.update(error.as_bytes());
             }
         }
     }
