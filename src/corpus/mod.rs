@@ -147,12 +147,15 @@ pub fn load(dir: &Path, options: &LoadOptions, detector: &Detector) -> Result<Co
     Ok(corpus)
 }
 
+/// What one file adds to the fingerprint: its length and hash, or why it is unreadable.
+type FileHash = Result<(u64, blake3::Hash), String>;
+
 /// A hash of every file of the corpus (paths, sizes, contents), to tell when an index is
 /// stale. Unreadable files count by their error, so fixing one changes the fingerprint.
 pub fn fingerprint(dir: &Path) -> Result<String, CorpusError> {
     use rayon::prelude::*;
     // Each file is read and hashed on any core; the hashes are combined in path order.
-    let hashed: Vec<(PathBuf, Result<(u64, blake3::Hash), String>)> = files(dir)?
+    let hashed: Vec<(PathBuf, FileHash)> = files(dir)?
         .into_par_iter()
         .map(|file| {
             let read = std::fs::read(&file.path)
