@@ -277,14 +277,14 @@ impl Engine {
             .map(|ord| ord as u64);
         let lang_ord = request.doc_lang.map(Lang::ordinal);
         let facets = self.facets(matches.iter(), type_ord, lang_ord, request.group);
-        let kept = matches.into_iter().filter(|m| {
+        let filtered = matches.into_iter().filter(|m| {
             type_ord.is_none_or(|t| m.type_ord == t) && lang_ord.is_none_or(|l| m.lang_ord == l)
         });
         let preference = preference(detection.sure(), request.ui);
         let ranked = if request.group {
-            group(kept, self.open.ordinals.groups, &preference)
+            group(filtered, self.open.ordinals.groups, &preference)
         } else {
-            kept.collect()
+            filtered.collect()
         };
         let total = ranked.len();
         let ranked = best_first(ranked, request.offset + request.limit);
