@@ -68,7 +68,10 @@ impl Tokenizer for Memoized {
 
 pub struct MemoStream<'a> {
     words: WordStream<'a>,
-    /// Held for the whole text: one lock per text, not per word.
+    /// Held for the whole text: one lock per text, not per word. So one thread must not
+    /// open a stream of a clone while its own stream is open: with a writer waiting, the
+    /// second read would wait for it, and it for the first. tantivy analyses one text at a
+    /// time per thread, when indexing and when cutting snippets.
     known: Option<RwLockReadGuard<'a, Memo>>,
     shared: &'a RwLock<Memo>,
     fresh: &'a mut Memo,
