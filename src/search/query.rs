@@ -210,14 +210,10 @@ fn words_query(found: &[AnalysedToken], fields: &Fields, lang: Lang) -> Option<B
     let lang_fields = fields.of(lang);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for token in found {
-        for (field, boost) in [
-            (lang_fields.title, TITLE_BOOST),
-            (lang_fields.heading, HEADING_BOOST),
-            (lang_fields.body, BODY_BOOST),
-        ] {
+        for (field, boost) in weighted_fields(fields, lang) {
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(term_query(field, &token.text), boost)),
+                boosted(term_query(field, &token.text), boost),
             ));
         }
     }
@@ -269,12 +265,7 @@ fn targets(
 ) -> Vec<(Field, Option<Lang>, f32)> {
     let mut targets = Vec::new();
     for &(lang, weight) in languages {
-        let f = fields.of(lang);
-        for (field, boost) in [
-            (f.title, TITLE_BOOST),
-            (f.heading, HEADING_BOOST),
-            (f.body, BODY_BOOST),
-        ] {
+        for (field, boost) in weighted_fields(fields, lang) {
             targets.push((field, Some(lang), weight * boost));
         }
     }
@@ -282,6 +273,16 @@ fn targets(
         targets.push((fields.names, None, NEUTRAL_BOOST));
     }
     targets
+}
+
+/// A language's title, heading and text fields, with their weights.
+fn weighted_fields(fields: &Fields, lang: Lang) -> [(Field, f32); 3] {
+    let f = fields.of(lang);
+    [
+        (f.title, TITLE_BOOST),
+        (f.heading, HEADING_BOOST),
+        (f.body, BODY_BOOST),
+    ]
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
