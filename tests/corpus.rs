@@ -2,7 +2,7 @@
 //! front matter, unique ids, the declared language is the one detected, no phone number
 //! but the allowed ones, and guide sections of the promised size and shape.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use guide_search::corpus::{self, LoadOptions};
 use guide_search::document::Document;
@@ -29,6 +29,9 @@ const OUTLINE: [(&str, &[&str]); 3] = [
             "exploitation-and-trafficking",
             "harassment-and-cyberviolence",
             "resources",
+            "drugs-and-alcohol",
+            "partner-violence",
+            "everyone-can-get-help",
         ],
     ),
     (
@@ -53,9 +56,44 @@ const OUTLINE: [(&str, &[&str]); 3] = [
     ),
 ];
 
-/// The only phone numbers the facts allow.
-const ALLOWED_PHONES: [&str; 2] = ["1 888 933-9007", "514 933-9007"];
+/// The only phone numbers the facts allow: Info-aide (toll-free, Montréal), the Québec
+/// suicide line (1 866 APPELLE), SOS violence conjugale, Tel-jeunes, Kids Help Phone and
+/// Rebâtir.
+const ALLOWED_PHONES: [&str; 7] = [
+    "1 888 933-9007",
+    "514 933-9007",
+    "1 866 277-3553",
+    "1 800 363-9010",
+    "1 800 263-2266",
+    "1 800 668-6868",
+    "1 833 732-2847",
+];
 const ALLOWED_SHORT_NUMBERS: [&str; 2] = ["911", "811"];
+/// A North American phone number, however it is written.
+const PHONE: &str = r"(?:\+?1[ .-]?)?\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b";
+
+/// The services a reader may be sent to, each with the patterns that name it in any of
+/// the three languages: the versions of one document must name the same ones.
+const SERVICES: [(&str, &str); 18] = [
+    ("Info-aide", r"Info-aide"),
+    ("911", r"\b911\b"),
+    ("811", r"\b811\b"),
+    ("CAVAC", r"\bCAVAC\b"),
+    ("IVAC", r"\bIVAC\b"),
+    ("CALACS", r"\bCALACS\b"),
+    ("DPJ", r"\bDPJ\b"),
+    ("CVASM", r"\bCVASM\b"),
+    ("SPVM", r"\bSPVM\b"),
+    ("SOS violence conjugale", r"SOS violence conjugale"),
+    ("Tel-jeunes", r"Tel-jeunes"),
+    ("Kids Help Phone", r"Kids Help Phone|Jeunesse, J['’]écoute"),
+    ("Rebâtir", r"Rebâtir"),
+    ("Cybertip.ca", r"Cybertip\.ca"),
+    ("NeedHelpNow.ca", r"NeedHelpNow\.ca"),
+    ("9-8-8", r"9-8-8"),
+    ("1 866 APPELLE", r"APPELLE"),
+    ("Kids Help Phone's text line", r"\b686868\b"),
+];
 
 fn shipped() -> Vec<Document> {
     let corpus = corpus::load(
@@ -137,7 +175,7 @@ fn declared_language_is_the_detected_one() {
 
 #[test]
 fn no_phone_number_but_the_allowed_ones() {
-    let phone = regex::Regex::new(r"(?:\+?1[ .-]?)?\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b").unwrap();
+    let phone = regex::Regex::new(PHONE).unwrap();
     let short = regex::Regex::new(r"\b[2-9]11\b").unwrap();
     for document in shipped() {
         let text = format!("{}\n{}", document.about.title, document.full_text());
@@ -155,6 +193,47 @@ fn no_phone_number_but_the_allowed_ones() {
                 "{}: {:?}",
                 document.id(),
                 found.as_str()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_versions_of_a_document_name_the_same_services_and_numbers() {
+    let phone = regex::Regex::new(PHONE).unwrap();
+    let services: Vec<(&str, regex::Regex)> = SERVICES
+        .iter()
+        .map(|(name, pattern)| (*name, regex::Regex::new(pattern).unwrap()))
+        .collect();
+    let mut by_document: BTreeMap<String, BTreeMap<Lang, BTreeSet<&str>>> = BTreeMap::new();
+    let documents = shipped();
+    for document in &documents {
+        let text = format!("{}\n{}", document.about.title, document.full_text());
+        let mut named: BTreeSet<&str> = services
+            .iter()
+            .filter(|(_, pattern)| pattern.is_match(&text))
+            .map(|(name, _)| *name)
+            .collect();
+        named.extend(phone.find_iter(&text).map(|m| {
+            let number = m.as_str();
+            ALLOWED_PHONES
+                .iter()
+                .find(|allowed| **allowed == number)
+                .copied()
+                .unwrap_or("a number not allowed")
+        }));
+        by_document
+            .entry(document.about.group())
+            .or_default()
+            .insert(document.about.lang, named);
+    }
+    for (group, versions) in by_document {
+        let all: BTreeSet<&str> = versions.values().flatten().copied().collect();
+        for (lang, named) in versions {
+            let missing: Vec<&&str> = all.difference(&named).collect();
+            assert!(
+                missing.is_empty(),
+                "{group} in {lang} does not name {missing:?}, which another version names"
             );
         }
     }
