@@ -15,7 +15,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use super::{SearchRequest, SearchResponse, milliseconds_since};
+use super::engine::milliseconds_since;
+use super::{SearchRequest, SearchResponse};
 
 /// How long a response is kept.
 pub const TTL: Duration = Duration::from_secs(5 * 60);
@@ -168,6 +169,7 @@ mod tests {
             hits: Vec::new(),
             facets: Facets::default(),
             did_you_mean: None,
+            starting_points: Vec::new(),
             took_ms: 0.0,
         }
     }

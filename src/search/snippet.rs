@@ -1,20 +1,26 @@
-//! Highlighted excerpts of the passage a hit points to.
+//! Highlighted excerpts of the passage a hit points to, and whole passages highlighted.
 //!
-//! tantivy's snippets escape the text and wrap matches in tags we choose; matches are
-//! found by each field's own analyzer, so a stemmed or folded match highlights the word
-//! as written (`médicolégale` for `medicolegale`), whole.
+//! tantivy's snippet generator finds the best fragment and the matched words, each by its
+//! field's own analyzer, so a stemmed or folded match highlights the word as written
+//! (`médicolégale` for `medicolegale`), whole. The HTML is ours: analyzers that give
+//! several tokens at the same offsets (compounds, inclusive writing, elisions) report
+//! duplicate or overlapping ranges, which are merged before marking; an excerpt is
+//! flattened to one line of plain words (no list dashes), starts and ends on whole words,
+//! and says with `…` where the passage was cut.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use tantivy::Searcher;
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::snippet::{SnippetGenerator, collapse_overlapped_ranges};
 
 /// About 200 characters of context (tantivy counts bytes).
 const SNIPPET_BYTES: usize = 220;
 const MARK_OPEN: &str = "<mark>";
 const MARK_CLOSE: &str = "</mark>";
+const ELLIPSIS: &str = "…";
 
 /// Snippet generators for one query, made on first use per field.
 pub struct Snippets<'a> {
@@ -22,6 +28,14 @@ pub struct Snippets<'a> {
     query: &'a dyn Query,
     max_bytes: usize,
     generators: HashMap<Field, Option<SnippetGenerator>>,
+}
+
+/// Where the query's words are in a text: the best window and the matches in it, as
+/// byte ranges of the whole text.
+#[derive(Debug, Clone, PartialEq)]
+struct Found {
+    window: Range<usize>,
+    marks: Vec<Range<usize>>,
 }
 
 impl<'a> Snippets<'a> {
@@ -44,9 +58,9 @@ impl<'a> Snippets<'a> {
         }
     }
 
-    /// The best fragment of `text` for the terms the query has on the first of `fields`
+    /// The best window of `text` for the terms the query has on the first of `fields`
     /// that matches anything in it.
-    fn best(&mut self, text: &str, fields: &[Field]) -> Option<Snippet> {
+    fn best(&mut self, text: &str, fields: &[Field]) -> Option<Found> {
         for &field in fields {
             let (searcher, query, max_bytes) = (self.searcher, self.query, self.max_bytes);
             let generator = self.generators.entry(field).or_insert_with(|| {
@@ -57,43 +71,128 @@ impl<'a> Snippets<'a> {
             if let Some(generator) = generator {
                 let snippet = generator.snippet(text);
                 if !snippet.highlighted().is_empty() {
-                    return Some(snippet);
+                    let window = snippet.fragment_range();
+                    let marks = snippet
+                        .highlighted()
+                        .iter()
+                        .map(|r| window.start + r.start..window.start + r.end)
+                        .collect();
+                    return Some(Found { window, marks });
                 }
             }
         }
         None
     }
 
-    /// The best excerpt of `text`, else its beginning; HTML-escaped but for the `<mark>` tags.
+    /// The best excerpt of `text`, else its beginning, as one line of words; HTML-escaped
+    /// but for the `<mark>` tags, with `…` where the text was cut.
     pub fn excerpt(&mut self, text: &str, fields: &[Field]) -> String {
-        match self.best(text, fields) {
-            Some(mut snippet) => {
-                snippet.set_snippet_prefix_postfix(MARK_OPEN, MARK_CLOSE);
-                snippet.to_html()
-            }
-            None => escape_html(beginning(text, SNIPPET_BYTES)),
-        }
+        let found = self.best(text, fields).unwrap_or_else(|| Found {
+            window: 0..beginning(text, SNIPPET_BYTES).len(),
+            marks: Vec::new(),
+        });
+        excerpt_html(text, &found)
     }
 
     /// All of `text`, HTML-escaped, the query's terms in `<mark>` tags.
     pub fn mark_all(&mut self, text: &str, fields: &[Field]) -> String {
-        let Some(snippet) = self.best(text, fields) else {
-            return escape_html(text);
-        };
-        let start = snippet.fragment_range().start;
-        let mut out = String::with_capacity(text.len() + 64);
-        let mut done = 0;
-        for range in snippet.highlighted() {
-            let (from, to) = (start + range.start, start + range.end);
-            out.push_str(&escape_html(&text[done..from]));
-            out.push_str(MARK_OPEN);
-            out.push_str(&escape_html(&text[from..to]));
-            out.push_str(MARK_CLOSE);
-            done = to;
-        }
-        out.push_str(&escape_html(&text[done..]));
-        out
+        let marks = self.best(text, fields).map(|f| f.marks).unwrap_or_default();
+        marked_html(text, &marks, escape_html)
     }
+}
+
+/// `text` escaped, with `marks` (byte ranges, in any order, possibly overlapping) in
+/// `<mark>` tags; each stretch of text goes through `escape` (which escapes it).
+fn marked_html(text: &str, marks: &[Range<usize>], escape: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut done = 0;
+    for mark in collapse_overlapped_ranges(marks) {
+        let within = |i: usize| i.min(text.len());
+        let (from, to) = (within(mark.start).max(done), within(mark.end));
+        if from >= to || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            continue;
+        }
+        out.push_str(&escape(&text[done..from]));
+        out.push_str(MARK_OPEN);
+        out.push_str(&escape(&text[from..to]));
+        out.push_str(MARK_CLOSE);
+        done = to;
+    }
+    out.push_str(&escape(&text[done..]));
+    out
+}
+
+/// The window of `found`, widened to whole words, as one line with its marks.
+fn excerpt_html(text: &str, found: &Found) -> String {
+    let window = whole_words(text, found.window.clone());
+    let marks: Vec<Range<usize>> = found
+        .marks
+        .iter()
+        .filter(|m| m.start >= window.start && m.end <= window.end)
+        .map(|m| m.start - window.start..m.end - window.start)
+        .collect();
+    let inner = marked_html(&text[window.clone()], &marks, |part| {
+        escape_html(&one_line(part))
+    });
+    let inner = inner.trim();
+    let cut_before = !text[..window.start].trim().is_empty();
+    let cut_after = !text[window.end..].trim().is_empty();
+    let mut out = String::with_capacity(inner.len() + 8);
+    if cut_before {
+        out.push_str(ELLIPSIS);
+        out.push(' ');
+    }
+    out.push_str(inner.strip_prefix("- ").unwrap_or(inner));
+    if cut_after {
+        out.push(' ');
+        out.push_str(ELLIPSIS);
+    }
+    out
+}
+
+/// `range` widened so that it neither starts nor ends inside a word.
+fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
+    let (mut start, mut end) = (range.start.min(text.len()), range.end.min(text.len()));
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let in_word = |c: char| !c.is_whitespace();
+    start = text[..start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| in_word(c))
+        .last()
+        .map_or(start, |(i, _)| i);
+    end += text[end..]
+        .char_indices()
+        .take_while(|&(_, c)| in_word(c))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    start..end
+}
+
+/// Lines joined by spaces, and the list dashes the corpus keeps at line starts dropped:
+/// an excerpt is read as one sentence.
+pub(super) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push(' ');
+            out.push_str(line.strip_prefix("- ").unwrap_or(line));
+        } else {
+            out.push_str(line);
+        }
+    }
+    let mut spaced = String::with_capacity(out.len());
+    for c in out.chars() {
+        if !(c == ' ' && spaced.ends_with(' ')) {
+            spaced.push(c);
+        }
+    }
+    spaced
 }
 
 /// At most `max` bytes of `text`, cut after a whole word.
@@ -127,8 +226,18 @@ pub fn escape_html(text: &str) -> String {
 }
 
 #[cfg(test)]
+// Tables of ranges, some with one range: that is the case they test.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
+
+    /// Text, the window and marks found, and the excerpt expected.
+    type ExcerptRow = (
+        &'static str,
+        Range<usize>,
+        &'static [Range<usize>],
+        &'static str,
+    );
 
     #[test]
     fn beginnings_end_on_whole_words_and_characters() {
@@ -143,5 +252,72 @@ mod tests {
             escape_html(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;y&#x27;"
         );
+    }
+
+    /// Text, the ranges an analyzer reported, and the HTML expected.
+    #[test]
+    fn duplicate_and_overlapping_ranges_are_marked_once() {
+        let text = "la médico-légale <b>";
+        let table: &[(&[Range<usize>], &str)] = &[
+            (&[], "la médico-légale &lt;b&gt;"),
+            (&[3..18, 3..18], "la <mark>médico-légale</mark> &lt;b&gt;"),
+            (
+                &[3..18, 3..10, 11..18],
+                "la <mark>médico-légale</mark> &lt;b&gt;",
+            ),
+            (
+                &[11..18, 3..10],
+                "la <mark>médico</mark>-<mark>légale</mark> &lt;b&gt;",
+            ),
+            (&[0..2, 1..3], "<mark>la </mark>médico-légale &lt;b&gt;"),
+            // Inside a character: not marked rather than cut.
+            (&[4..5], "la médico-légale &lt;b&gt;"),
+            (&[19..40], "la médico-légale <mark>&lt;b&gt;</mark>"),
+        ];
+        for (ranges, expected) in table {
+            assert_eq!(
+                marked_html(text, ranges, escape_html),
+                *expected,
+                "{ranges:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn excerpts_are_one_line_of_whole_words_cut_with_an_ellipsis() {
+        let table: &[ExcerptRow] = &[
+            (
+                "Tout le texte.",
+                0..14,
+                &[5..7],
+                "Tout <mark>le</mark> texte.",
+            ),
+            (
+                "Avant.\n\n- un point\n- une trousse\n\nAprès.",
+                10..33,
+                &[25..32],
+                "… un point une <mark>trousse</mark> …",
+            ),
+            (
+                "- premier point\n- second",
+                0..15,
+                &[2..9],
+                "<mark>premier</mark> point …",
+            ),
+            ("commencement du milieu", 3..15, &[], "commencement du …"),
+            (
+                "un mot coupé là",
+                4..9,
+                &[3..6],
+                "… <mark>mot</mark> coupé …",
+            ),
+        ];
+        for (text, window, marks, expected) in table {
+            let found = Found {
+                window: window.clone(),
+                marks: marks.to_vec(),
+            };
+            assert_eq!(excerpt_html(text, &found), *expected, "{text:?}");
+        }
     }
 }

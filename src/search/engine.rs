@@ -1,0 +1,317 @@
+//! The engine: an opened index with everything a search needs that does not depend on the
+//! query, and the search itself, from a request to a page of hits with facets.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument};
+
+use crate::document::group_id;
+use crate::index::{DocumentEntry, OpenIndex};
+use crate::language::{Detection, Detector, Lang};
+
+use super::cache::{Kept, ResponseCache};
+use super::collect::{BestPassages, DocMatch};
+use super::expand::{self, Expanded};
+use super::query::{self, Analyzers, ParsedQuery};
+use super::rank::{best_first, group, preference, weigh_languages};
+use super::request::{SearchError, SearchRequest, validate_query};
+use super::response::{Facets, Hit, LanguageReport, Link, SearchResponse, document_url};
+use super::snippet::Snippets;
+use super::suggest::{self, Suggestions};
+
+/// An opened index with everything a search needs that does not depend on the query.
+pub struct Engine {
+    pub(super) open: OpenIndex,
+    pub(super) searcher: Searcher,
+    pub(super) detector: Arc<Detector>,
+    pub(super) analyzers: Analyzers,
+    /// The versions of each document: `<type>/<key>` → positions in the manifest's list.
+    pub(super) versions: HashMap<String, Vec<usize>>,
+    pub(super) titles: suggest::Titles,
+    pub(super) synonyms: crate::synonyms::Matcher,
+    pub(super) responses: ResponseCache,
+}
+
+impl Engine {
+    pub fn new(open: OpenIndex, detector: Arc<Detector>) -> Engine {
+        let mut versions: HashMap<String, Vec<usize>> = HashMap::new();
+        for (position, doc) in open.manifest.documents.iter().enumerate() {
+            versions
+                .entry(doc.about.group())
+                .or_default()
+                .push(position);
+        }
+        Engine {
+            searcher: open.reader.searcher(),
+            titles: suggest::Titles::new(&open.manifest.documents),
+            synonyms: crate::synonyms::Matcher::new(&open.synonyms),
+            open,
+            detector,
+            analyzers: Analyzers::default(),
+            versions,
+            responses: ResponseCache::new(0),
+        }
+    }
+
+    /// Keeps up to `capacity` recent responses to answer repeated searches from memory
+    /// (see [`ResponseCache`] for what that keeps, and how briefly).
+    pub fn with_response_cache(mut self, capacity: usize) -> Engine {
+        self.responses = ResponseCache::new(capacity);
+        self
+    }
+
+    /// The response to `request` if one is kept: a lookup, quick enough for async code.
+    pub fn kept(&self, request: &SearchRequest) -> Option<Arc<Kept>> {
+        self.responses.get(request)
+    }
+
+    /// How many responses the cache holds.
+    pub fn cached_responses(&self) -> usize {
+        self.responses.len()
+    }
+
+    /// Forgets the cached responses that have had their time.
+    pub fn expire_responses(&self) {
+        self.responses.expire();
+    }
+
+    pub fn manifest(&self) -> &crate::index::Manifest {
+        &self.open.manifest
+    }
+
+    /// The name of the index generation this engine reads.
+    pub fn generation(&self) -> String {
+        let name = self.open.generation.file_name().unwrap_or_default();
+        name.to_string_lossy().into_owned()
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        if let Some(kept) = self.kept(request) {
+            return Ok(kept.response(started));
+        }
+        let response = self.search_index(request, started)?;
+        self.responses.insert(request, &response);
+        Ok(response)
+    }
+
+    fn search_index(
+        &self,
+        request: &SearchRequest,
+        started: Instant,
+    ) -> Result<SearchResponse, SearchError> {
+        request.validate(&self.open.manifest.types)?;
+        let detection = match request.lang {
+            Some(lang) => Detection {
+                best: Some(lang),
+                confidence: 1.0,
+            },
+            None => self.detector.detect(&request.query),
+        };
+        let languages = weigh_languages(&detection, request.ui);
+        let (query, expanded) = self.query(&request.query, &languages);
+        let collector = BestPassages(self.open.ordinals.clone());
+        let matches = self.searcher.search(&*query, &collector)?;
+
+        let type_ord = request
+            .doc_type
+            .as_ref()
+            .and_then(|t| self.open.manifest.types.iter().position(|known| known == t))
+            .map(|ord| ord as u64);
+        let lang_ord = request.doc_lang.map(Lang::ordinal);
+        let facets = self.facets(matches.iter(), type_ord, lang_ord, request.group);
+        let filtered = matches.into_iter().filter(|m| {
+            type_ord.is_none_or(|t| m.type_ord == t) && lang_ord.is_none_or(|l| m.lang_ord == l)
+        });
+        let preference = preference(detection.sure(), request.ui);
+        let ranked = if request.group {
+            group(filtered, self.open.ordinals.groups, &preference)
+        } else {
+            filtered.collect()
+        };
+        let total = ranked.len();
+        let ranked = best_first(ranked, request.offset + request.limit);
+
+        let mut snippets = Snippets::new(&self.searcher, &*query);
+        let hits = ranked
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|m| self.hit(&m, &mut snippets))
+            .collect::<Result<Vec<Hit>, SearchError>>()?;
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            language: LanguageReport {
+                detected: detection.sure().or(request.lang),
+                confidence: detection.confidence,
+                searched: languages.iter().map(|(lang, _)| *lang).collect(),
+            },
+            total,
+            hits,
+            facets,
+            did_you_mean: expanded.did_you_mean,
+            starting_points: if total == 0 {
+                self.starting_points(request.ui)
+            } else {
+                Vec::new()
+            },
+            took_ms: milliseconds_since(started),
+        })
+    }
+
+    /// The query for what a person typed, searched in `languages`, with the words it was
+    /// expanded with: the one path from text to query, for searches and highlighting.
+    pub(super) fn query(
+        &self,
+        text: &str,
+        languages: &[(Lang, f32)],
+    ) -> (Box<dyn Query>, Expanded) {
+        let parsed = ParsedQuery::parse(text);
+        let known = |word: &str| self.known(word, languages);
+        let expanded = expand::expand(text, &parsed, &self.open.vocabulary, &self.synonyms, &known);
+        let query = query::build(
+            &parsed,
+            &expanded.alternatives,
+            languages,
+            &self.open.fields,
+            &self.analyzers,
+        );
+        (query, expanded)
+    }
+
+    /// Whether the text of one of `languages` has `word`, as that language analyses it.
+    fn known(&self, word: &str, languages: &[(Lang, f32)]) -> bool {
+        languages.iter().any(|&(lang, _)| {
+            let body = self.open.fields.of(lang).body;
+            self.analyzers
+                .analyse(Some(lang), word)
+                .iter()
+                .any(|token| {
+                    let term = tantivy::Term::from_field_text(body, &token.text);
+                    self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+                })
+        })
+    }
+
+    /// Completions of the last word and matching titles, for search-as-you-type.
+    pub fn suggest(&self, query: &str, ui: Lang) -> Result<Suggestions, SearchError> {
+        validate_query(query)?;
+        Ok(suggest::suggest(
+            query,
+            ui,
+            &self.open.vocabulary,
+            &self.titles,
+        ))
+    }
+
+    /// The guide sections a person can start from when nothing matched, in `ui` where
+    /// they exist in it.
+    fn starting_points(&self, ui: Lang) -> Vec<Link> {
+        STARTING_POINTS
+            .iter()
+            .filter_map(|key| {
+                let mut versions = self.versions("guide", key);
+                let first = versions.next()?;
+                let shown = std::iter::once(first)
+                    .chain(versions)
+                    .find(|d| d.about.lang == ui)
+                    .unwrap_or(first);
+                Some(Link {
+                    id: shown.id.clone(),
+                    title: shown.about.title.clone(),
+                    url: document_url(&shown.about.doc_type, shown.about.lang, key, ""),
+                })
+            })
+            .collect()
+    }
+
+    /// Every language version of a document.
+    pub(super) fn versions(
+        &self,
+        doc_type: &str,
+        key: &str,
+    ) -> impl Iterator<Item = &DocumentEntry> {
+        let positions = self.versions.get(&group_id(doc_type, key));
+        positions
+            .into_iter()
+            .flatten()
+            .map(|&p| &self.open.manifest.documents[p])
+    }
+
+    /// Counts by type are of results as shown (translations grouped or not); counts by
+    /// language are of versions in that language.
+    fn facets<'a>(
+        &self,
+        matches: impl Iterator<Item = &'a DocMatch>,
+        type_ord: Option<u64>,
+        lang_ord: Option<u64>,
+        grouped: bool,
+    ) -> Facets {
+        let mut facets = Facets::default();
+        let mut counted = vec![false; self.open.ordinals.groups];
+        for m in matches {
+            if lang_ord.is_none_or(|l| m.lang_ord == l)
+                && (!grouped || !std::mem::replace(&mut counted[m.group_ord as usize], true))
+                && let Some(name) = self.open.manifest.types.get(m.type_ord as usize)
+            {
+                *facets.doc_type.entry(name.clone()).or_default() += 1;
+            }
+            if type_ord.is_none_or(|t| m.type_ord == t)
+                && let Some(lang) = Lang::from_ordinal(m.lang_ord)
+            {
+                *facets.lang.entry(lang).or_default() += 1;
+            }
+        }
+        facets
+    }
+
+    fn hit(&self, found: &DocMatch, snippets: &mut Snippets) -> Result<Hit, SearchError> {
+        let stored: TantivyDocument = self.searcher.doc(found.passage)?;
+        let text = |field| stored_text(&stored, field);
+        let fields = &self.open.fields;
+        let lang = text(fields.lang)
+            .parse::<Lang>()
+            .map_err(|e| SearchError::Internal(e.to_string()))?;
+        let (doc_type, key, anchor) =
+            (text(fields.doc_type), text(fields.key), text(fields.anchor));
+        let id = crate::document::document_id(&doc_type, lang, &key);
+        let translations = self
+            .versions(&doc_type, &key)
+            .filter(|other| other.about.lang != lang)
+            .map(|other| (other.about.lang, other.id.clone()))
+            .collect();
+        let lang_fields = fields.of(lang);
+        Ok(Hit {
+            url: document_url(&doc_type, lang, &key, &anchor),
+            snippet: snippets.excerpt(&text(fields.text), &[lang_fields.body, fields.names]),
+            title: text(fields.title),
+            heading: text(fields.heading),
+            score: found.score,
+            id,
+            key,
+            doc_type,
+            lang,
+            translations,
+        })
+    }
+}
+
+/// The guide sections offered when a search finds nothing: what to do now, where to get
+/// help, and what counts as sexual violence.
+const STARTING_POINTS: [&str; 3] = ["after-an-assault", "resources", "what-is-sexual-assault"];
+
+/// Milliseconds to the microsecond: `0.004`, not `0.0040160000000000005`.
+pub(super) fn milliseconds_since(started: Instant) -> f64 {
+    started.elapsed().as_micros() as f64 / 1000.0
+}
+
+pub(super) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1,0 +1,124 @@
+//! Highlighting cannot fail: arbitrary queries over the shipped corpus's texts, through
+//! the document view's marking and the results' excerpts.
+
+use std::sync::{Arc, OnceLock};
+
+use proptest::prelude::*;
+
+use super::snippet::one_line;
+use super::{Engine, SearchRequest};
+use crate::corpus::LoadOptions;
+use crate::language::{Detector, Lang};
+
+/// The shipped corpus, indexed once for all cases, and its words.
+fn shipped() -> &'static (tempfile::TempDir, Engine, Vec<String>) {
+    static SHIPPED: OnceLock<(tempfile::TempDir, Engine, Vec<String>)> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let detector = Arc::new(Detector::new());
+        crate::index::build(
+            &corpus,
+            dir.path(),
+            &LoadOptions::default(),
+            &detector,
+            &mut (),
+        )
+        .unwrap();
+        let engine = Engine::new(crate::index::open(dir.path()).unwrap(), detector);
+        // The words as written, punctuation and all.
+        let mut words = std::collections::BTreeSet::new();
+        for entry in &engine.manifest().documents {
+            let about = &entry.about;
+            let document = engine
+                .document(&about.doc_type, about.lang, &about.key)
+                .unwrap()
+                .unwrap();
+            for passage in &document.passages {
+                words.extend(passage.text.split_whitespace().map(str::to_string));
+            }
+        }
+        let words = words.into_iter().collect();
+        (dir, engine, words)
+    })
+}
+
+/// The text of highlighted HTML: tags dropped, entities decoded; `None` if the marks are
+/// unbalanced or nested.
+fn unmarked(html: &str) -> Option<String> {
+    let mut open = false;
+    let mut text = String::new();
+    for (i, part) in html.split("<mark>").enumerate() {
+        if i > 0 {
+            if open {
+                return None;
+            }
+            open = true;
+        }
+        let mut pieces = part.split("</mark>");
+        text.push_str(pieces.next().unwrap_or_default());
+        for piece in pieces {
+            if !open {
+                return None;
+            }
+            open = false;
+            text.push_str(piece);
+        }
+    }
+    (!open).then(|| {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&amp;", "&")
+    })
+}
+
+/// A query: arbitrary text, or a few of the corpus's own words in any form.
+fn query() -> impl Strategy<Value = String> {
+    let words = &shipped().2;
+    let word = prop::sample::select(words.clone());
+    prop_oneof![
+        any::<String>(),
+        prop::collection::vec(word.clone(), 1..5).prop_map(|w| w.join(" ")),
+        (prop::collection::vec(word, 1..4), "[-·'’ ]{0,2}[a-zé]{0,3}")
+            .prop_map(|(w, tail)| format!("{}{tail}", w.join("-"))),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every passage of every document, marked for any query, is its own text again once
+    /// the marks are taken out; every excerpt of the hits is a stretch of its passage.
+    #[test]
+    fn highlighting_any_query_keeps_the_text(q in query(), lang in prop::sample::select(Lang::ALL.to_vec())) {
+        let engine = &shipped().1;
+        for entry in &engine.manifest().documents {
+            let about = &entry.about;
+            if about.lang != lang {
+                continue;
+            }
+            let document = engine.document(&about.doc_type, about.lang, &about.key).unwrap().unwrap();
+            let marked = engine.highlight(&document.passages, lang, &q);
+            for (passage, html) in document.passages.iter().zip(&marked) {
+                let text = unmarked(html);
+                prop_assert_eq!(text.as_deref(), Some(passage.text.as_str()), "{}", html);
+            }
+        }
+        let request = SearchRequest { ui: lang, ..SearchRequest::new(q.clone()) };
+        let Ok(response) = engine.search(&request) else { return Ok(()) };
+        for hit in response.hits {
+            let text = unmarked(&hit.snippet);
+            prop_assert!(text.is_some(), "unbalanced marks: {}", hit.snippet);
+            let text = text.unwrap();
+            let excerpt = text.trim_start_matches("… ").trim_end_matches(" …");
+            let document = engine.document(&hit.doc_type, hit.lang, &hit.key).unwrap().unwrap();
+            let anchor = hit.url.split_once('#').map_or("", |(_, a)| a);
+            let passage = document.passages.iter().find(|p| p.anchor == anchor).unwrap();
+            let line = one_line(&passage.text);
+            prop_assert!(line.contains(excerpt), "{excerpt:?} is not in {line:?}");
+            prop_assert!(!excerpt.starts_with("- ") && !excerpt.contains("\n"), "{excerpt:?}");
+        }
+    }
+}
