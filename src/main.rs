@@ -348,7 +348,7 @@ Query-language detection (lingua, fr/en/es) on {}:
                 index_dir: paths.index,
                 ..server::Settings::default()
             };
-            let state = server::State::new(settings, detector);
+            let state = server::AppState::new(settings, detector);
             state.install(engine);
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {

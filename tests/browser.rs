@@ -223,7 +223,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         .await
         .unwrap();
     click(&client, "a[href*='doc_lang=en']").await;
-    let langs = until(&client, "filtered results", "const hits = [...document.querySelectorAll('.hit')]; return hits.length && hits.map(h => h.lang)").await;
+    let langs = until(&client, "filtered results", "const hits = [...document.querySelectorAll('.hit')]; return hits.length && hits.map(h => h.querySelector('h3').lang)").await;
     assert!(
         langs.as_array().unwrap().iter().all(|l| l == "en"),
         "{langs}"

@@ -34,11 +34,16 @@ fn serves_search_health_and_json_errors_over_http() {
                 .is_some_and(|m| !m.is_empty())
         );
     }
-    let (status, body) = get(&server, "/no/such/page");
+    let (status, body) = get(&server, "/api/no/such/endpoint");
     assert_eq!(
         (status, &body["error"]["code"]),
         (404, &Value::from("not_found"))
     );
+    // A person who mistypes an address gets a page, in their language.
+    let (status, body) = get(&server, "/no/such/page?ui=en");
+    let page = body.as_str().unwrap_or_default();
+    assert_eq!(status, 404);
+    assert!(page.contains("This page does not exist."), "{page}");
 
     // Graceful shutdown on SIGTERM, and nothing identifying in the log.
     let (clean, log) = server.terminate();

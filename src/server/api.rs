@@ -8,17 +8,17 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State as Extract};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use super::State;
+use super::AppState;
 use super::error::ApiError;
 use crate::language::Lang;
-use crate::search::{DEFAULT_LIMIT, Engine, SearchRequest, SearchResponse};
+use crate::search::{DEFAULT_LIMIT, Engine, Invalid, SearchRequest, SearchResponse};
 
 /// The query string of `/api/search`.
 #[derive(Debug, Default, Deserialize)]
@@ -53,7 +53,7 @@ impl SearchParams {
         request.group = match self.group.as_deref() {
             None | Some("true") => true,
             Some("false") => false,
-            Some(_) => return Err(ApiError::bad_request("`group` must be true or false")),
+            Some(_) => return Err(parameter("`group` must be true or false")),
         };
         Ok(request)
     }
@@ -62,7 +62,7 @@ impl SearchParams {
 fn lang_param(name: &str, code: &str) -> Result<Lang, ApiError> {
     let auto = if name == "lang" { " (or auto)" } else { "" };
     code.parse()
-        .map_err(|_| ApiError::bad_request(format!("`{name}` must be fr, en or es{auto}")))
+        .map_err(|_| parameter(format!("`{name}` must be fr, en or es{auto}")))
 }
 
 fn ui_param(code: Option<&str>) -> Result<Lang, ApiError> {
@@ -73,19 +73,23 @@ fn ui_param(code: Option<&str>) -> Result<Lang, ApiError> {
 fn number_param(name: &str, value: Option<String>, default: usize) -> Result<usize, ApiError> {
     value.filter(|v| !v.is_empty()).map_or(Ok(default), |v| {
         v.parse()
-            .map_err(|_| ApiError::bad_request(format!("`{name}` must be a whole number")))
+            .map_err(|_| parameter(format!("`{name}` must be a whole number")))
     })
 }
 
 fn params<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     params
         .map(|Query(p)| p)
-        .map_err(|_| ApiError::bad_request("malformed query string"))
+        .map_err(|_| parameter("malformed query string"))
+}
+
+fn parameter(message: impl Into<String>) -> ApiError {
+    Invalid::Parameter(message.into()).into()
 }
 
 /// Runs CPU work on the engine in use, off the async threads.
 async fn with_engine<T: Send + 'static>(
-    state: &State,
+    state: &AppState,
     work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let engine = state.engine().ok_or_else(ApiError::not_ready)?;
@@ -97,7 +101,7 @@ async fn with_engine<T: Send + 'static>(
 /// A search as the results page runs it: from the cache when it has the response (a
 /// lookup, done here), else on a blocking thread.
 pub(super) async fn run_search(
-    state: &State,
+    state: &AppState,
     request: SearchRequest,
 ) -> Result<SearchResponse, ApiError> {
     let started = Instant::now();
@@ -109,7 +113,7 @@ pub(super) async fn run_search(
 }
 
 pub async fn search(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     query: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let request = params(query)?.request()?;
@@ -135,7 +139,7 @@ pub struct SuggestParams {
 }
 
 pub async fn suggest(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     query: Result<Query<SuggestParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let SuggestParams { q, ui } = params(query)?;
@@ -146,7 +150,7 @@ pub async fn suggest(
 }
 
 pub async fn document(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     Path((doc_type, lang, key)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let missing = || ApiError::not_found(format!("no document {doc_type}/{lang}/{key}"));
@@ -162,7 +166,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
 }
 
-pub async fn readyz(Extract(state): Extract<State>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let engine = state.engine().ok_or_else(ApiError::not_ready)?;
     let manifest = engine.manifest();
     Ok(Json(json!({
@@ -179,7 +183,7 @@ pub async fn readyz(Extract(state): Extract<State>) -> Result<Json<serde_json::V
 /// `POST /api/admin/reindex`: rebuilds from the corpus in the background and swaps the
 /// new index in once it is complete.
 pub async fn reindex(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Some(expected) = state.settings.admin_token.as_deref() else {

@@ -1,23 +1,34 @@
-//! Errors as the API answers them: always JSON, `{"error": {"code", "message"}}`.
+//! Errors, answered as JSON to programs and as pages to people.
 //!
+//! The API (`/api/…`, the health checks, assets) answers `{"error": {"code", "message"}}`;
+//! every other address is a page a person opened, and an error there is a page too, in
+//! the reader's language, with the search box and the helpline (see `pages::error_page`).
 //! User errors (a bad query, an unknown document) say what to do; internal errors answer
 //! a generic 500 and leave the detail in the log. Errors produced outside our handlers
-//! (by the router, the timeout, the body limit, the rate limit) get the same JSON body
-//! from [`json_errors`].
+//! (the router's 404 and 405, the timeout, the body limit, the rate limit, a panic) get
+//! the same treatment from [`answer_errors`], which keeps their status and headers.
+
+use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::search::SearchError;
+use super::Settings;
+use super::pages;
+use crate::search::{Invalid, SearchError};
 
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// What was wrong with the request, for a page to say it in the reader's language.
+    invalid: Option<Invalid>,
 }
 
 impl ApiError {
@@ -26,6 +37,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            invalid: None,
         }
     }
 
@@ -33,12 +45,8 @@ impl ApiError {
         self.status
     }
 
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    pub fn invalid(&self) -> Option<&Invalid> {
+        self.invalid.as_ref()
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -64,10 +72,19 @@ impl ApiError {
     }
 }
 
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        ApiError {
+            invalid: Some(invalid.clone()),
+            ..ApiError::new(StatusCode::BAD_REQUEST, "bad_request", invalid.to_string())
+        }
+    }
+}
+
 impl From<SearchError> for ApiError {
     fn from(error: SearchError) -> Self {
         match error {
-            SearchError::BadRequest(message) => ApiError::bad_request(message),
+            SearchError::BadRequest(invalid) => invalid.into(),
             SearchError::Internal(detail) => ApiError::internal(&detail),
         }
     }
@@ -75,23 +92,61 @@ impl From<SearchError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, Json(body)).into_response()
+        json_error(self.status, self.code, &self.message)
     }
 }
 
-/// Gives every error response that is not JSON yet (404 and 405 from the router, 408,
-/// 413, 429 from the layers) our JSON body, keeping its status and headers.
-pub async fn json_errors(response: Response) -> Response {
+fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({"error": {"code": code, "message": message}});
+    (status, Json(body)).into_response()
+}
+
+/// Whether `path` is a page a person opens (else a program's endpoint or an asset).
+pub fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/assets/")
+        || matches!(path, "/api" | "/healthz" | "/readyz" | "/widget.js"))
+}
+
+/// Gives every error response that is neither JSON nor a page yet (404 and 405 from the
+/// router, 408, 413, 429 from the layers, a caught panic) the body its address calls for:
+/// a page in the reader's language for a page, our JSON otherwise. Status and headers
+/// (`Retry-After`…) are kept.
+pub async fn answer_errors(
+    State(settings): State<Arc<Settings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let reader = is_page(request.uri().path())
+        .then(|| pages::reader_language(request.uri().query(), request.headers()));
+    let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    let rendered = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || rendered {
         return response;
     }
-    let (code, message) = match status {
+    let (mut parts, _) = response.into_parts();
+    let answer = match reader {
+        Some(ui) => pages::error_page(&settings.exit_url, ui, status, None),
+        None => {
+            let (code, message) = generic(status);
+            json_error(status, code, message)
+        }
+    };
+    let (answer_parts, body) = answer.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.extend(answer_parts.headers);
+    Response::from_parts(parts, body)
+}
+
+/// The code and message of an error that our handlers did not word themselves.
+fn generic(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
         StatusCode::NOT_FOUND => ("not_found", "no such page or endpoint"),
         StatusCode::METHOD_NOT_ALLOWED => (
             "method_not_allowed",
@@ -105,18 +160,14 @@ pub async fn json_errors(response: Response) -> Response {
         ),
         s if s.is_client_error() => ("bad_request", "the request could not be understood"),
         _ => ("internal", "something went wrong on our side"),
-    };
-    let (mut parts, _) = response.into_parts();
-    let body = json!({"error": {"code": code, "message": message}}).to_string();
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(body))
+    }
 }
 
-/// A handler that panicked: logged, answered with a generic JSON 500.
+/// A handler that panicked: logged, answered with a bare 500 that [`answer_errors`]
+/// turns into a page or JSON.
 pub fn panic_response(_: Box<dyn std::any::Any + Send>) -> Response {
-    ApiError::internal("a request handler panicked").into_response()
+    tracing::error!("internal error: a request handler panicked");
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
 }

@@ -1,9 +1,10 @@
 //! The HTTP service: the JSON API and health endpoints over the current [`Engine`].
 //!
-//! [`app`] builds the router from a [`State`], so handlers are tested without a socket;
+//! [`app`] builds the router from a [`AppState`], so handlers are tested without a socket;
 //! [`serve`] binds it and shuts down gracefully. Around the router, layers bound what a
 //! request may cost (time, body size, concurrency, rate per client), add security
-//! headers and CORS for configured origins only, and turn every error into JSON.
+//! headers and CORS for configured origins only, and answer every error as a page (for
+//! people) or as JSON (for programs).
 //!
 //! Queries are sensitive: nothing here logs query text or client addresses, unless the
 //! operator turns `log_queries` on for debugging.
@@ -90,16 +91,16 @@ impl Default for Settings {
 /// What handlers share: the engine in use (swapped whole by a reindex), the settings
 /// and the language detector (loaded once, reused by every engine).
 #[derive(Clone)]
-pub struct State {
+pub struct AppState {
     engine: Arc<ArcSwapOption<Engine>>,
     settings: Arc<Settings>,
     detector: Arc<Detector>,
     reindexing: Arc<AtomicBool>,
 }
 
-impl State {
-    pub fn new(settings: Settings, detector: Arc<Detector>) -> State {
-        State {
+impl AppState {
+    pub fn new(settings: Settings, detector: Arc<Detector>) -> AppState {
+        AppState {
             engine: Arc::default(),
             settings: Arc::new(settings),
             detector,
@@ -157,7 +158,7 @@ pub const DEFAULT_EXIT_URL: &str = "https://weather.gc.ca/";
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-pub fn app(state: State) -> Router {
+pub fn app(state: AppState) -> Router {
     let settings = state.settings.clone();
     let routes = Router::new()
         .route("/", get(pages::home))
@@ -172,13 +173,14 @@ pub fn app(state: State) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
-        .fallback(|| async { ApiError::not_found("no such page or endpoint") })
+        // A bare 404, answered as a page or as JSON by its address (`error::answer_errors`).
+        .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state);
     bounded(routes, &settings)
 }
 
 /// The layers around the routes: what a request may cost (body, time, concurrency, rate
-/// per client), CORS, security headers, JSON errors, panics caught. `Router::layer` wraps
+/// per client), CORS, security headers, errors as pages or JSON, panics caught. `Router::layer` wraps
 /// each route on its own, so limits shared by all routes need layers that share their
 /// state (a global semaphore, one rate limiter).
 fn bounded(routes: Router, settings: &Settings) -> Router {
@@ -198,16 +200,20 @@ fn bounded(routes: Router, settings: &Settings) -> Router {
         Some(cors) => router.layer(cors),
         None => router,
     };
+    // Outermost first: the security headers go on every answer, error pages included.
     router.layer(
         ServiceBuilder::new()
-            .layer(CatchPanicLayer::custom(error::panic_response))
-            .layer(axum::middleware::map_response(error::json_errors))
             .layer(security_header(
                 header::CONTENT_SECURITY_POLICY,
                 CONTENT_SECURITY_POLICY,
             ))
             .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .layer(security_header(header::REFERRER_POLICY, "no-referrer")),
+            .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(settings.clone()),
+                error::answer_errors,
+            ))
+            .layer(CatchPanicLayer::custom(error::panic_response)),
     )
 }
 
@@ -259,7 +265,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 }
 
 /// Serves `state` on `listener` until SIGINT or SIGTERM; requests in flight complete.
-pub async fn serve(listener: tokio::net::TcpListener, state: State) -> std::io::Result<()> {
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     tokio::spawn(expire_responses(state.clone()));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
@@ -268,7 +274,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: State) -> std::io::
 }
 
 /// Keeps cached responses from outstaying their time when no search comes to push them out.
-async fn expire_responses(state: State) {
+async fn expire_responses(state: AppState) {
     let mut ticks = tokio::time::interval(Duration::from_secs(10));
     loop {
         ticks.tick().await;

@@ -6,17 +6,18 @@
 //! JavaScript (`assets/app.js`) only enhances: results as you type, suggestions, quick
 //! exit by keyboard.
 
-use axum::extract::{Path, Query, State as Extract};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::State;
+use super::AppState;
 use super::api::{SearchParams, run_search};
+use super::error::ApiError;
 use super::i18n::{Strings, language_name, strings};
 use crate::language::Lang;
-use crate::search::{Engine, Facets, Hit, SearchResponse};
+use crate::search::{Engine, Facets, Hit, Invalid, SearchResponse};
 
 /// Results per page.
 const PAGE_SIZE: usize = 10;
@@ -44,6 +45,18 @@ fn interface_language(ui: Option<&str>, headers: &HeaderMap) -> Lang {
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
     ranked.first().map_or(Lang::Fr, |(_, lang)| *lang)
+}
+
+/// The reader's language for any address: its `ui` parameter, if readable, else the
+/// browser's.
+pub(super) fn reader_language(query: Option<&str>, headers: &HeaderMap) -> Lang {
+    let params: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.unwrap_or_default()).unwrap_or_default();
+    let ui = params
+        .iter()
+        .find(|(k, _)| k == "ui")
+        .map(|(_, v)| v.as_str());
+    interface_language(ui, headers)
 }
 
 /// A URL with its query string, escaped.
@@ -154,7 +167,7 @@ pub struct PageParams {
 }
 
 pub async fn home(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Markup {
@@ -177,7 +190,7 @@ pub async fn home(
 
 /// `GET /search`: the results page, the same hits in the same order as the API.
 pub async fn search(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     Query(params): Query<SearchParams>,
     headers: HeaderMap,
 ) -> Response {
@@ -188,25 +201,27 @@ pub async fn search(
         params.doc_type.clone().unwrap_or_default(),
         params.doc_lang.clone().unwrap_or_default(),
     );
-    let offset = params.offset.clone().unwrap_or_default();
-    let limit = PAGE_SIZE.to_string();
-    let params = SearchParams {
-        ui: Some(ui.code().into()),
-        limit: Some(limit),
-        ..params
-    };
-    // The same path as the API: user errors say what to change, internal ones stay generic.
-    let outcome = match params.request() {
-        Ok(request) => run_search(&state, request).await,
-        Err(error) => Err(error),
-    };
-    let first_rank: usize = offset.parse().unwrap_or(0) + 1;
     let here_params = vec![
         ("q", query.clone()),
         ("type", filters.0.clone()),
         ("doc_lang", filters.1.clone()),
-        ("offset", offset),
+        ("offset", params.offset.clone().unwrap_or_default()),
     ];
+    let params = SearchParams {
+        ui: Some(ui.code().into()),
+        limit: Some(PAGE_SIZE.to_string()),
+        ..params
+    };
+    // The same path as the API: user errors say what to change, internal ones stay generic.
+    let outcome = match params.request() {
+        Ok(request) => {
+            let first_rank = request.offset + 1;
+            run_search(&state, request)
+                .await
+                .map(|response| (response, first_rank))
+        }
+        Err(error) => Err(error),
+    };
     let page = Page {
         ui,
         text,
@@ -216,15 +231,75 @@ pub async fn search(
         here: ("/search", here_params),
     };
     match outcome {
-        Ok(response) => page
+        Ok((response, first_rank)) => page
             .render(results(ui, text, &response, &filters, first_rank))
             .into_response(),
-        Err(error) => (
-            error.status(),
-            page.render(html! { p.error role="alert" { (error.message()) } }),
-        )
-            .into_response(),
+        Err(error) => failed(&page, &error),
     }
+}
+
+/// A search that could not be done, as a page: what to change (the search box is there to
+/// change it), or an apology and the helpline.
+fn failed(page: &Page, error: &ApiError) -> Response {
+    let status = error.status();
+    let (title, hint) = problem(page.text, status, error.invalid());
+    let body = html! {
+        h1 { (title) }
+        p.error role="alert" { (hint) }
+    };
+    (status, page.render(body)).into_response()
+}
+
+/// An error page for any address a person opened: the status's title and hint in the
+/// reader's language, the search box, the helpline.
+pub(super) fn error_page(
+    exit_url: &str,
+    ui: Lang,
+    status: StatusCode,
+    invalid: Option<&Invalid>,
+) -> Response {
+    let text = strings(ui);
+    let page = Page {
+        ui,
+        text,
+        title: problem(text, status, invalid).0.to_string(),
+        query: "",
+        exit_url,
+        here: ("/", vec![]),
+    };
+    let (title, hint) = problem(text, status, invalid);
+    let body = html! {
+        h1 { (title) }
+        p.error role="alert" { (hint) }
+    };
+    (status, page.render(body)).into_response()
+}
+
+/// The title and the hint of an error page.
+fn problem(
+    text: &'static Strings,
+    status: StatusCode,
+    invalid: Option<&Invalid>,
+) -> (&'static str, &'static str) {
+    let hint = match (status, invalid) {
+        (_, Some(Invalid::EmptyQuery)) => text.error_empty_query,
+        (_, Some(Invalid::QueryTooLong(_))) => text.error_query_too_long,
+        (_, Some(Invalid::Limit | Invalid::Offset)) => text.error_no_such_results_page,
+        (_, Some(_)) => text.error_bad_address,
+        (StatusCode::NOT_FOUND, None) => text.not_found_hint,
+        (StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE, None) => text.error_busy,
+        (StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT, None) => text.error_timeout,
+        (s, None) if s.is_server_error() => text.error_internal_hint,
+        _ => text.error_bad_address,
+    };
+    let title = if status == StatusCode::NOT_FOUND {
+        text.not_found
+    } else if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        text.error_internal_title
+    } else {
+        text.error_bad_request_title
+    };
+    (title, hint)
 }
 
 fn results(
@@ -244,7 +319,7 @@ fn results(
                 p.did-you-mean { (text.did_you_mean) " " a href=(base(&[("q", suggestion.as_str()), ("offset", "")])) { (suggestion) } " ?" }
             }
             @if response.total == 0 {
-                div.no-results { p { (text.no_results) } }
+                (no_results(ui, text, response))
             } @else {
                 (facets(text, &response.facets, filters, &links))
                 ol.hits start=(first_rank) {
@@ -263,6 +338,24 @@ fn results(
     }
 }
 
+/// Nothing matched: never a dead end. The helpline, and sections to start from.
+fn no_results(ui: Lang, text: &Strings, response: &SearchResponse) -> Markup {
+    html! {
+        div.no-results {
+            p { (text.no_results) }
+            p.numbers { (text.help_numbers) }
+            p { (text.help_danger) }
+            @if !response.starting_points.is_empty() {
+                h2 #start-here { (text.start_here) }
+                ul aria-labelledby="start-here" {
+                    @for section in &response.starting_points {
+                        li { a href=(link(&section.url, &[("ui", ui.code())])) { (section.title) } }
+                    }
+                }
+            }
+        }
+    }
+}
 /// Links to this results page with some parameters changed.
 struct ResultLinks<'a> {
     q: &'a str,
@@ -329,13 +422,15 @@ fn with_query(url: &str, q: &str, ui: Lang) -> String {
 }
 
 fn hit_item(text: &Strings, hit: &Hit, q: &str, ui: Lang) -> Markup {
+    // The hit's own language on what is in it, so that a screen reader reads it so.
+    let lang = hit.lang.code();
     html! {
-        li.hit lang=(hit.lang.code()) {
-            h3 { a href=(with_query(&hit.url, q, ui)) { (hit.title) } }
-            @if hit.heading != hit.title { p.heading { (hit.heading) } }
-            p.snippet { (PreEscaped(&hit.snippet)) }
+        li.hit {
+            h3 lang=(lang) { a href=(with_query(&hit.url, q, ui)) { (hit.title) } }
+            @if hit.heading != hit.title { p.heading lang=(lang) { (hit.heading) } }
+            p.snippet lang=(lang) { (PreEscaped(&hit.snippet)) }
             @if !hit.translations.is_empty() {
-                p.also lang=(ui.code()) {
+                p.also {
                     (text.also_in) " "
                     @for (lang, id) in &hit.translations {
                         a.translation href=(with_query(&format!("/docs/{id}"), q, ui)) hreflang=(lang.code()) lang=(lang.code()) { (language_name(*lang)) }
@@ -350,58 +445,60 @@ fn hit_item(text: &Strings, hit: &Hit, q: &str, ui: Lang) -> Markup {
 /// `GET /docs/{type}/{lang}/{key}`: the whole document, its contents and translations;
 /// with `?q=`, the query's terms highlighted.
 pub async fn document(
-    Extract(state): Extract<State>,
+    State(state): State<AppState>,
     Path((doc_type, lang, key)): Path<(String, String, String)>,
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Response {
     let ui = interface_language(params.ui.as_deref(), &headers);
-    let text = strings(ui);
+    let exit_url = &state.settings.exit_url;
+    let (Ok(lang), Some(engine)) = (lang.parse::<Lang>(), state.engine()) else {
+        return error_page(exit_url, ui, StatusCode::NOT_FOUND, None);
+    };
     let q = params.q.unwrap_or_default();
     let path = format!("/docs/{doc_type}/{lang}/{key}");
-    let found = match (lang.parse::<Lang>(), state.engine()) {
-        (Ok(lang), Some(engine)) => {
-            let q = q.clone();
-            tokio::task::spawn_blocking(move || view(&engine, &doc_type, lang, &key, &q))
-                .await
-                .ok()
-                .flatten()
-        }
-        _ => None,
+    let highlighted = q.clone();
+    let found =
+        tokio::task::spawn_blocking(move || view(&engine, &doc_type, lang, &key, &highlighted))
+            .await;
+    let (title, body) = match shown(found) {
+        Ok(found) => found,
+        Err(status) => return error_page(exit_url, ui, status, None),
     };
-    let page = |title: String, main: Markup| {
-        Page {
-            ui,
-            text,
-            title,
-            query: &q,
-            exit_url: &state.settings.exit_url,
-            here: (&path, vec![("q", q.clone())]),
-        }
-        .render(main)
-    };
-    match found {
-        Some((title, body)) => page(title, body).into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            page(
-                text.not_found.to_string(),
-                html! { h1 { (text.not_found) } },
-            ),
-        )
-            .into_response(),
+    let text = strings(ui);
+    Page {
+        ui,
+        text,
+        title,
+        query: &q,
+        exit_url,
+        here: (&path, vec![("q", q.clone())]),
     }
+    .render(body)
+    .into_response()
+}
+
+type Viewed = Result<Option<(String, Markup)>, crate::search::SearchError>;
+
+/// The document view's outcome: the page, a 404 for an unknown document, or a 500 (logged)
+/// when it could not be shown, whether the index failed or the task did.
+pub(super) fn shown(
+    found: Result<Viewed, tokio::task::JoinError>,
+) -> Result<(String, Markup), StatusCode> {
+    let failure = match found {
+        Ok(Ok(Some(found))) => return Ok(found),
+        Ok(Ok(None)) => return Err(StatusCode::NOT_FOUND),
+        Ok(Err(error)) => error.to_string(),
+        Err(error) => error.to_string(),
+    };
+    Err(ApiError::internal(&failure).status())
 }
 
 /// The document's title and article, or `None` if unknown.
-fn view(
-    engine: &Engine,
-    doc_type: &str,
-    lang: Lang,
-    key: &str,
-    q: &str,
-) -> Option<(String, Markup)> {
-    let document = engine.document(doc_type, lang, key).ok()??;
+fn view(engine: &Engine, doc_type: &str, lang: Lang, key: &str, q: &str) -> Viewed {
+    let Some(document) = engine.document(doc_type, lang, key)? else {
+        return Ok(None);
+    };
     let highlighted = engine.highlight(&document.passages, lang, q);
     let ui_text = strings(lang);
     let markup = html! {
@@ -426,12 +523,27 @@ fn view(
             @for (passage, html_text) in document.passages.iter().zip(&highlighted) {
                 section id=[(!passage.anchor.is_empty()).then_some(passage.anchor.as_str())] {
                     @if !passage.anchor.is_empty() { h2 { (passage.heading) } }
-                    @for paragraph in html_text.split("\n\n") { p { (PreEscaped(paragraph.replace('\n', "<br>"))) } }
+                    (paragraphs(html_text))
                 }
             }
         }
     };
-    Some((document.about.title, markup))
+    Ok(Some((document.about.title, markup)))
+}
+
+/// A passage's HTML (escaped text with marks) as paragraphs and lists: blank lines part
+/// paragraphs, and lines that start with `- ` are list items.
+fn paragraphs(html_text: &str) -> Markup {
+    html! {
+        @for block in html_text.split("\n\n") {
+            @let lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
+            @if !lines.is_empty() && lines.iter().all(|l| l.starts_with("- ")) {
+                ul { @for line in &lines { li { (PreEscaped(&line[2..])) } } }
+            } @else {
+                p { (PreEscaped(lines.join("<br>"))) }
+            }
+        }
+    }
 }
 
 /// The embedded assets: served with their type, cached for a day.
@@ -442,7 +554,7 @@ pub async fn asset(Path(name): Path<String>) -> Response {
             "text/javascript; charset=utf-8",
         ),
         "style.css" => (include_str!("assets/style.css"), "text/css; charset=utf-8"),
-        _ => return super::ApiError::not_found("no such asset").into_response(),
+        _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
         [

@@ -22,7 +22,7 @@ const CORPUS: [(&str, &str); 2] = [
 ];
 
 /// A state over a small index built in a temporary folder, with these settings.
-fn state_with(settings: Settings) -> (tempfile::TempDir, State) {
+fn state_with(settings: Settings) -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in CORPUS {
         let path = dir.path().join("corpus").join(path);
@@ -47,7 +47,7 @@ fn state_with(settings: Settings) -> (tempfile::TempDir, State) {
         crate::index::open(&settings.index_dir).unwrap(),
         detector.clone(),
     );
-    let state = State::new(settings, detector);
+    let state = AppState::new(settings, detector);
     state.install(engine);
     (dir, state)
 }
@@ -60,7 +60,7 @@ fn settings() -> Settings {
     }
 }
 
-fn default_state() -> (tempfile::TempDir, State) {
+fn default_state() -> (tempfile::TempDir, AppState) {
     state_with(settings())
 }
 
@@ -95,7 +95,7 @@ fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &s
 
 #[tokio::test]
 async fn health_and_readiness_follow_the_engine() {
-    let empty = app(State::new(settings(), Arc::new(Detector::new())));
+    let empty = app(AppState::new(settings(), Arc::new(Detector::new())));
     let (status, body) = get(&empty, "/readyz").await;
     assert_error(status, &body, StatusCode::SERVICE_UNAVAILABLE, "not_ready");
     let (status, body) = get(&empty, "/api/search?q=aide").await;
@@ -269,7 +269,7 @@ async fn router_and_layer_errors_are_json_too() {
         ..settings()
     });
     let app = app(state);
-    let (status, body) = get(&app, "/no/such/page").await;
+    let (status, body) = get(&app, "/api/no/such/endpoint").await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     let (status, _, body) = send(
         &app,
@@ -445,13 +445,20 @@ async fn the_bad_input_battery_gets_200_or_400() {
         let encoded = serde_urlencoded::to_string([("q", query.as_str())]).unwrap();
         for path in ["/api/search", "/api/suggest", "/search"] {
             let uri = format!("{path}?{encoded}");
-            let (status, _, body) =
-                send(&app, Request::get(&uri).body(Body::empty()).unwrap()).await;
+            let (status, headers, text) = send_text(&app, request(&uri)).await;
             assert!(
                 status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
-                "{path} {query:?}: {status} {body}"
+                "{path} {query:?}: {status} {text}"
             );
+            // Programs get JSON, people get a page, whatever the outcome.
+            let expected = if path.starts_with("/api") {
+                "application/json"
+            } else {
+                "text/html; charset=utf-8"
+            };
+            assert_eq!(content_type(&headers), expected, "{path} {query:?}");
             if path.starts_with("/api") && status == StatusCode::BAD_REQUEST {
+                let body: Value = serde_json::from_str(&text).unwrap();
                 assert_eq!(body["error"]["code"], "bad_request", "{query:?}");
             }
         }
@@ -462,12 +469,19 @@ async fn the_bad_input_battery_gets_200_or_400() {
         "/api/search?q=%E2%28%A1",
         "/api/search?q=%",
         "/api/search?q=%zz",
+        "/search?q=%FF%FE%00",
+        "/search?q=%",
+        "/docs/guide/fr/%FF",
     ] {
-        let (status, _, body) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        let (status, headers, text) = send_text(&app, request(uri)).await;
         assert!(
-            status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
-            "{uri}: {status} {body}"
+            status == StatusCode::OK
+                || status == StatusCode::BAD_REQUEST
+                || (uri.starts_with("/docs") && status == StatusCode::NOT_FOUND),
+            "{uri}: {status} {text}"
         );
+        let json = content_type(&headers) == "application/json";
+        assert_eq!(json, uri.starts_with("/api"), "{uri}: {headers:?}");
     }
 }
 
@@ -483,13 +497,13 @@ proptest::proptest! {
         offset in 0usize..1200,
         group in proptest::prelude::any::<bool>(),
     ) {
-        static ENGINE: std::sync::OnceLock<(tempfile::TempDir, State)> = std::sync::OnceLock::new();
+        static ENGINE: std::sync::OnceLock<(tempfile::TempDir, AppState)> = std::sync::OnceLock::new();
         let (_, state) = ENGINE.get_or_init(default_state);
         let engine = state.engine().unwrap();
         let request = crate::search::SearchRequest { limit, offset, group, ..crate::search::SearchRequest::new(q.clone()) };
         match engine.search(&request) {
             Ok(response) => proptest::prop_assert!(response.hits.len() <= limit),
-            Err(crate::search::SearchError::BadRequest(message)) => proptest::prop_assert!(!message.is_empty()),
+            Err(crate::search::SearchError::BadRequest(invalid)) => proptest::prop_assert!(!invalid.to_string().is_empty()),
             Err(error) => proptest::prop_assert!(false, "{q:?}: {error}"),
         }
         proptest::prop_assert!(engine.suggest(&q, crate::language::Lang::En).is_ok() || validate_fails(&q));
@@ -514,7 +528,7 @@ fn held_open(settings: &Settings) -> HeldOpen {
     let (on_start, on_release) = (started.clone(), release.clone());
     let routes = Router::new()
         .route(
-            "/wait",
+            "/api/wait",
             axum::routing::get(move || {
                 let (on_start, on_release) = (on_start.clone(), on_release.clone());
                 async move {
@@ -524,7 +538,7 @@ fn held_open(settings: &Settings) -> HeldOpen {
                 }
             }),
         )
-        .route("/fast", axum::routing::get(|| async { "fast" }));
+        .route("/api/fast", axum::routing::get(|| async { "fast" }));
     HeldOpen {
         app: bounded(routes, settings),
         started,
@@ -544,9 +558,12 @@ async fn a_request_over_the_time_limit_gets_a_json_408() {
     };
     // The handler never finishes unless released: whatever the timing, the limit answers.
     let held = held_open(&settings);
-    let (status, _, body) = send(&held.app, request("/wait")).await;
+    let (status, _, body) = send(&held.app, request("/api/wait")).await;
     assert_error(status, &body, StatusCode::REQUEST_TIMEOUT, "timeout");
-    assert_eq!(send(&held.app, request("/fast")).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&held.app, request("/api/fast")).await.0,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -557,10 +574,10 @@ async fn requests_over_the_concurrency_cap_wait_their_turn() {
     };
     let held = held_open(&settings);
     // One request holds the only slot...
-    let first = tokio::spawn(held.app.clone().oneshot(request("/wait")));
+    let first = tokio::spawn(held.app.clone().oneshot(request("/api/wait")));
     held.started.notified().await;
     // ...so even a quick one cannot finish until it is released.
-    let quick = tokio::spawn(held.app.clone().oneshot(request("/fast")));
+    let quick = tokio::spawn(held.app.clone().oneshot(request("/api/fast")));
     for _ in 0..20 {
         tokio::task::yield_now().await;
     }
@@ -594,4 +611,253 @@ async fn repeated_searches_are_answered_alike_from_memory_unless_told_not_to_kee
     });
     get(&app(state.clone()), uri).await;
     assert_eq!(state.engine().unwrap().cached_responses(), 0);
+}
+
+/// The body of a response, as text, with its status and headers.
+async fn send_text(
+    app: &Router,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+fn content_type(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// An error page: HTML in `lang`, with the status's words, the search box, the helpline
+/// and the security headers.
+fn assert_error_page(
+    (status, headers, body): &(StatusCode, axum::http::HeaderMap, String),
+    expected: StatusCode,
+    lang: crate::language::Lang,
+    words: &str,
+) {
+    assert_eq!(*status, expected, "{body}");
+    assert!(
+        content_type(headers).starts_with("text/html"),
+        "{headers:?}"
+    );
+    assert!(body.contains(&format!("<html lang=\"{lang}\"")), "{body}");
+    assert!(
+        body.contains(&maud::html! { (words) }.into_string()),
+        "{words:?} not in {body}"
+    );
+    assert!(
+        body.contains("<form class=\"search\""),
+        "no search box: {body}"
+    );
+    assert!(
+        body.contains("1 888 933-9007") && body.contains("911"),
+        "no helpline: {body}"
+    );
+    for name in [
+        header::CONTENT_SECURITY_POLICY,
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::REFERRER_POLICY,
+    ] {
+        assert!(headers.contains_key(&name), "{name} missing");
+    }
+}
+
+#[tokio::test]
+async fn pages_answer_errors_as_pages_in_the_readers_language() {
+    use crate::language::Lang::{En, Es, Fr};
+    let (_dir, state) = state_with(Settings {
+        admin_token: Some("t".into()),
+        ..settings()
+    });
+    let app = app(state);
+    let text = super::i18n::strings;
+    let table: &[(&str, Option<&str>, StatusCode, crate::language::Lang, &str)] = &[
+        (
+            "/search?q=&ui=es",
+            None,
+            StatusCode::BAD_REQUEST,
+            Es,
+            text(Es).error_empty_query,
+        ),
+        (
+            "/search?q=+++",
+            Some("en-CA,en;q=0.9"),
+            StatusCode::BAD_REQUEST,
+            En,
+            text(En).error_empty_query,
+        ),
+        (
+            &*Box::leak(format!("/search?q={}&ui=fr", "é".repeat(300)).into_boxed_str()),
+            None,
+            StatusCode::BAD_REQUEST,
+            Fr,
+            text(Fr).error_query_too_long,
+        ),
+        (
+            "/search?q=aide&offset=5000&ui=en",
+            None,
+            StatusCode::BAD_REQUEST,
+            En,
+            text(En).error_no_such_results_page,
+        ),
+        (
+            "/search?q=aide&offset=184467440737095516150&ui=es",
+            None,
+            StatusCode::BAD_REQUEST,
+            Es,
+            text(Es).error_bad_address,
+        ),
+        (
+            "/search?q=aide&type=nope",
+            None,
+            StatusCode::BAD_REQUEST,
+            Fr,
+            text(Fr).error_bad_address,
+        ),
+        (
+            "/search?q=aide&doc_lang=it&ui=en",
+            None,
+            StatusCode::BAD_REQUEST,
+            En,
+            text(En).error_bad_address,
+        ),
+        (
+            "/docs/guide/fr/nope?ui=es",
+            None,
+            StatusCode::NOT_FOUND,
+            Es,
+            text(Es).not_found,
+        ),
+        (
+            "/docs/guide/xx/aide",
+            Some("es"),
+            StatusCode::NOT_FOUND,
+            Es,
+            text(Es).not_found,
+        ),
+        (
+            "/no/such/page?ui=en",
+            None,
+            StatusCode::NOT_FOUND,
+            En,
+            text(En).not_found_hint,
+        ),
+        (
+            "/docs/guide",
+            None,
+            StatusCode::NOT_FOUND,
+            Fr,
+            text(Fr).not_found,
+        ),
+    ];
+    for (uri, accept_language, status, lang, words) in table {
+        let mut request = Request::get(*uri);
+        if let Some(accepted) = accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, *accepted);
+        }
+        let answer = send_text(&app, request.body(Body::empty()).unwrap()).await;
+        assert_error_page(&answer, *status, *lang, words);
+    }
+    let answer = send_text(
+        &app,
+        Request::post("/search?q=aide&ui=en")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error_page(
+        &answer,
+        StatusCode::METHOD_NOT_ALLOWED,
+        En,
+        text(En).error_bad_address,
+    );
+    // The API keeps its JSON.
+    let (status, headers, _) = send_text(&app, request("/api/search?q=")).await;
+    assert_eq!(
+        (status, content_type(&headers)),
+        (StatusCode::BAD_REQUEST, "application/json")
+    );
+    let (status, headers, _) = send_text(&app, request("/assets/nope.js")).await;
+    assert_eq!(
+        (status, content_type(&headers)),
+        (StatusCode::NOT_FOUND, "application/json")
+    );
+}
+
+async fn boom() -> &'static str {
+    panic!("injected")
+}
+
+#[tokio::test]
+async fn layer_errors_on_pages_are_pages_and_on_the_api_json() {
+    use crate::language::Lang::Es;
+    let text = super::i18n::strings(Es);
+    let settings = Settings {
+        request_timeout: Duration::from_millis(50),
+        ..settings()
+    };
+    let routes = Router::new()
+        .route("/boom", axum::routing::get(boom))
+        .route("/api/boom", axum::routing::get(boom))
+        .route("/slow", axum::routing::get(std::future::pending::<&str>));
+    let app = bounded(routes, &settings);
+    let answer = send_text(&app, request("/boom?ui=es")).await;
+    assert_error_page(
+        &answer,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Es,
+        text.error_internal_title,
+    );
+    let answer = send_text(&app, request("/slow?ui=es")).await;
+    assert_error_page(&answer, StatusCode::REQUEST_TIMEOUT, Es, text.error_timeout);
+    let (status, _, body) = send(&app, request("/api/boom")).await;
+    assert_error(status, &body, StatusCode::INTERNAL_SERVER_ERROR, "internal");
+}
+
+#[tokio::test]
+async fn a_document_that_cannot_be_shown_is_a_500_never_a_404() {
+    let failed = tokio::spawn(async { panic!("injected") })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        super::pages::shown(Err(failed)).err(),
+        Some(StatusCode::INTERNAL_SERVER_ERROR)
+    );
+    let broken = crate::search::SearchError::Internal("injected".into());
+    assert_eq!(
+        super::pages::shown(Ok(Err(broken))).err(),
+        Some(StatusCode::INTERNAL_SERVER_ERROR)
+    );
+    assert_eq!(
+        super::pages::shown(Ok(Ok(None))).err(),
+        Some(StatusCode::NOT_FOUND)
+    );
+}
+
+#[tokio::test]
+async fn nothing_found_is_never_a_dead_end() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let (status, _, body) = send_text(&app, request("/search?q=zzzqqq&ui=en")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = super::i18n::strings(crate::language::Lang::En);
+    for expected in [text.no_results, text.help_numbers, text.help_danger] {
+        assert!(
+            body.contains(&maud::html! { (expected) }.into_string()),
+            "{expected:?} not in {body}"
+        );
+    }
+    // This corpus has none of the guide sections to start from (the shipped one's are
+    // followed by the click-through test).
+    let (_, json) = get(&app, "/api/search?q=zzzqqq").await;
+    assert_eq!(
+        (&json["total"], json.get("starting_points")),
+        (&json!(0), None)
+    );
 }
