@@ -1,0 +1,199 @@
+//! Every click lands: for every judged query of `tests/relevance/` (each language), under
+//! each interface language, the results page is followed link by link (each hit, each
+//! "Also in" translation, the sections offered when nothing matched), in process through
+//! the service's router. Each must answer a 200 page, and a hit whose snippet marks words
+//! must lead to a document where those words are marked too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use guide_search::corpus::LoadOptions;
+use guide_search::index;
+use guide_search::language::{Detector, Lang};
+use guide_search::search::Engine;
+use guide_search::server::{AppState, Settings, app};
+use scraper::{Html, Selector};
+use tower::ServiceExt;
+
+mod common;
+
+/// Links followed at once.
+const CONCURRENCY: usize = 8;
+
+#[derive(serde::Deserialize)]
+struct QueryFile {
+    query: Vec<Judged>,
+}
+
+#[derive(serde::Deserialize)]
+struct Judged {
+    q: String,
+}
+
+/// Every judged query, once.
+fn judged_queries() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance");
+    let mut queries = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml")
+            && path.file_name() != Some("floor.toml".as_ref())
+        {
+            let file: QueryFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            queries.extend(file.query.into_iter().map(|j| j.q));
+        }
+    }
+    queries
+}
+
+fn router() -> (tempfile::TempDir, axum::Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let detector = Arc::new(Detector::new());
+    let corpus = common::shipped_corpus();
+    index::build(
+        &corpus,
+        dir.path(),
+        &LoadOptions::default(),
+        &detector,
+        &mut (),
+    )
+    .unwrap();
+    let state = AppState::new(
+        Settings {
+            rate_limit: 0,
+            cached_responses: 0,
+            corpus_dir: corpus,
+            index_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        },
+        detector.clone(),
+    );
+    state.install(Engine::new(index::open(dir.path()).unwrap(), detector));
+    (dir, app(state))
+}
+
+/// GET `uri`: the status, and the body if it is a page.
+async fn get_page(router: &axum::Router, uri: &str) -> (StatusCode, Option<String>) {
+    let request = Request::get(uri).body(Body::empty()).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        is_html.then(|| String::from_utf8(bytes.to_vec()).unwrap()),
+    )
+}
+
+/// What a link is expected to show: marked words, for a hit whose snippet has some.
+struct Link {
+    href: String,
+    marked: BTreeSet<String>,
+}
+
+fn texts(html: &scraper::ElementRef, selector: &Selector) -> BTreeSet<String> {
+    html.select(selector)
+        .map(|m| m.text().collect::<String>().to_lowercase())
+        .collect()
+}
+
+/// The links of a results page: hits (with the words their snippet marks), translations,
+/// and the sections offered when nothing matched.
+fn links_of(page: &str) -> Vec<Link> {
+    let document = Html::parse_document(page);
+    let select = |css| Selector::parse(css).unwrap();
+    let (hit, title, mark) = (select("li.hit"), select("h3 a"), select(".snippet mark"));
+    let mut links = Vec::new();
+    for item in document.select(&hit) {
+        let href = item.select(&title).next().expect("a hit has a title link");
+        links.push(Link {
+            href: href.attr("href").unwrap().to_string(),
+            marked: texts(&item, &mark),
+        });
+    }
+    for other in document.select(&select("a.translation, .no-results li a")) {
+        links.push(Link {
+            href: other.attr("href").unwrap().to_string(),
+            marked: BTreeSet::new(),
+        });
+    }
+    links
+}
+
+/// Follows one link: `None` if it lands, else what went wrong.
+async fn follow(router: &axum::Router, link: &Link) -> Option<String> {
+    let (status, page) = get_page(router, &link.href).await;
+    let Some(page) = page.filter(|_| status == StatusCode::OK) else {
+        return Some(format!("{status}, not a page"));
+    };
+    let document = Html::parse_document(&page);
+    let article = Selector::parse("article").unwrap();
+    let Some(article) = document.select(&article).next() else {
+        return Some("no article".into());
+    };
+    let marked = texts(&article, &Selector::parse("mark").unwrap());
+    let missing: Vec<&String> = link.marked.difference(&marked).collect();
+    (!missing.is_empty()).then(|| format!("{missing:?} marked in the snippet, not in the document"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_result_link_of_every_judged_query_lands_on_a_page() {
+    let (_dir, router) = router();
+    let queries = judged_queries();
+    assert!(queries.len() >= 800, "{} judged queries", queries.len());
+    let mut followed = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut no_results = 0;
+    let mut pending = tokio::task::JoinSet::new();
+    let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+    for q in &queries {
+        for ui in Lang::ALL {
+            let uri = format!(
+                "/search?{}",
+                serde_urlencoded::to_string([("q", q.as_str()), ("ui", ui.code())]).unwrap()
+            );
+            let (status, page) = get_page(&router, &uri).await;
+            let Some(page) = page.filter(|_| status == StatusCode::OK) else {
+                failures.push(format!("{uri}: {status}"));
+                continue;
+            };
+            no_results += usize::from(page.contains("class=\"no-results\""));
+            for link in links_of(&page) {
+                if followed.insert(link.href.clone(), ()).is_some() {
+                    continue;
+                }
+                let (router, limit) = (router.clone(), limit.clone());
+                pending.spawn(async move {
+                    let _turn = limit.acquire_owned().await.unwrap();
+                    follow(&router, &link)
+                        .await
+                        .map(|why| format!("{} ({why})", link.href))
+                });
+            }
+        }
+    }
+    while let Some(outcome) = pending.join_next().await {
+        failures.extend(outcome.unwrap());
+    }
+    eprintln!(
+        "click-through: {} queries × 3 interfaces, {} links followed, {} pages without results, {} failures",
+        queries.len(),
+        followed.len(),
+        no_results,
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} links failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
