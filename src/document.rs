@@ -40,6 +40,39 @@ pub struct Passage {
     /// Unique within the document; empty for text before the first heading.
     pub anchor: String,
     pub text: String,
+    /// Words of the text that link to another document, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<TextLink>,
+}
+
+/// Words of a passage's text that lead to another document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextLink {
+    /// The words, as a byte range of the passage's text.
+    pub start: usize,
+    pub end: usize,
+    /// The document's address on this site, `/docs/<type>/<lang>/<key>`.
+    pub to: String,
+}
+
+/// A link a parser found in the text of a section: its words and where it leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionLink {
+    /// The section's position among those parsed.
+    pub section: usize,
+    pub words: String,
+    pub to: String,
+}
+
+/// Whether `to` is the address of a document's view on this site: the only links the
+/// corpus may make (no other site, no script).
+pub fn is_document_address(to: &str) -> bool {
+    let parts: Vec<&str> = to.split('/').collect();
+    matches!(parts.as_slice(), ["", "docs", doc_type, lang, key]
+        if [doc_type, lang, key].iter().all(|p| !p.is_empty()))
+        && to
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '-' | '_'))
 }
 
 impl About {
@@ -82,6 +115,7 @@ impl Document {
                 heading: "Aide".into(),
                 anchor: "aide".into(),
                 text: text.into(),
+                links: Vec::new(),
             }],
         }
     }
@@ -96,21 +130,51 @@ pub fn group_id(doc_type: &str, key: &str) -> String {
 }
 
 /// Collects (heading, text) sections into passages with unique anchors, dropping
-/// sections that hold no text.
-pub fn passages_from_sections(sections: Vec<(String, String)>) -> Vec<Passage> {
+/// sections that hold no text; each link is found in its section's text, in order (a
+/// link whose words are not there is dropped).
+pub fn passages_from_sections(
+    sections: Vec<(String, String)>,
+    links: &[SectionLink],
+) -> Vec<Passage> {
     let mut used = std::collections::HashSet::new();
     sections
         .into_iter()
-        .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(heading, text)| {
+        .enumerate()
+        .filter(|(_, (_, text))| !text.trim().is_empty())
+        .map(|(position, (heading, text))| {
             let anchor = unique_anchor(&slug(&heading), &mut used);
+            let text = text.trim().to_string();
+            let links = links.iter().filter(|l| l.section == position);
             Passage {
                 heading: heading.trim().to_string(),
                 anchor,
-                text: text.trim().to_string(),
+                links: found_in(&text, links),
+                text,
             }
         })
         .collect()
+}
+
+/// Where each link's words are in `text`, each looked for after the previous one.
+fn found_in<'a>(text: &str, links: impl Iterator<Item = &'a SectionLink>) -> Vec<TextLink> {
+    let mut from = 0;
+    let mut found = Vec::new();
+    for link in links {
+        let words = link.words.trim();
+        if words.is_empty() || !is_document_address(&link.to) {
+            continue;
+        }
+        if let Some(at) = text[from..].find(words) {
+            let start = from + at;
+            from = start + words.len();
+            found.push(TextLink {
+                start,
+                end: from,
+                to: link.to.clone(),
+            });
+        }
+    }
+    found
 }
 
 fn unique_anchor(base: &str, used: &mut std::collections::HashSet<String>) -> String {
@@ -159,13 +223,66 @@ mod tests {
 
     #[test]
     fn anchors_are_unique_and_empty_sections_dropped() {
-        let passages = passages_from_sections(vec![
-            ("Intro".into(), "a".into()),
-            ("Aide".into(), "b".into()),
-            ("Vide".into(), "  ".into()),
-            ("Aide".into(), "c".into()),
-        ]);
+        let passages = passages_from_sections(
+            vec![
+                ("Intro".into(), "a".into()),
+                ("Aide".into(), "b".into()),
+                ("Vide".into(), "  ".into()),
+                ("Aide".into(), "c".into()),
+            ],
+            &[],
+        );
         let anchors: Vec<&str> = passages.iter().map(|p| p.anchor.as_str()).collect();
         assert_eq!(anchors, ["intro", "aide", "aide-2"]);
+    }
+
+    #[test]
+    fn links_are_found_in_their_sections_text_in_order() {
+        let link = |section, words: &str, to: &str| SectionLink {
+            section,
+            words: words.into(),
+            to: to.into(),
+        };
+        let passages = passages_from_sections(
+            vec![
+                ("".into(), " ".into()),
+                ("A".into(), "le consentement, puis le consentement".into()),
+            ],
+            &[
+                link(1, "consentement", "/docs/guide/fr/consent"),
+                link(1, "consentement", "/docs/guide/fr/other"),
+                link(1, "absent", "/docs/guide/fr/x"),
+                link(1, "puis", "https://example.org/"),
+                link(1, "le", "javascript:alert(1)"),
+            ],
+        );
+        let found: Vec<(usize, usize, &str)> = passages[0]
+            .links
+            .iter()
+            .map(|l| (l.start, l.end, l.to.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, 15, "/docs/guide/fr/consent"),
+                (25, 37, "/docs/guide/fr/other")
+            ]
+        );
+    }
+
+    #[test]
+    fn only_addresses_of_document_views_are_links() {
+        for (to, expected) in [
+            ("/docs/guide/fr/consent", true),
+            ("/docs/committee/es/comite-spvm", true),
+            ("/docs/guide/fr", false),
+            ("/docs/guide/fr/a/b", false),
+            ("https://example.org/docs/a/b/c", false),
+            ("javascript:alert(1)", false),
+            ("/docs/guide/fr/x\"onclick=", false),
+            ("//evil.example/docs/a/b", false),
+        ] {
+            assert_eq!(is_document_address(to), expected, "{to}");
+        }
     }
 }

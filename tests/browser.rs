@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
+use guide_search::language::Lang;
 use serde_json::{Value, json};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -125,8 +126,8 @@ async fn current(client: &Client) -> String {
     client.current_url().await.unwrap().to_string()
 }
 
-/// A second site on loopback: a page embedding the widget, and the neutral page the quick
-/// exit leads to.
+/// A second site on loopback: pages embedding the widget (`/host/<lang>`), and the
+/// neutral page the quick exit leads to.
 fn host_site(listener: TcpListener, search_base: String) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
@@ -134,13 +135,12 @@ fn host_site(listener: TcpListener, search_base: String) {
             let mut request = [0u8; 4096];
             let read = stream.read(&mut request).unwrap_or(0);
             let request = String::from_utf8_lossy(&request[..read]);
-            let body = if request.starts_with("GET /host") {
-                format!(
-                    "<!doctype html><html lang=\"fr\"><head><title>Organisme</title><style>input {{ display: none }} * {{ color: red }}</style></head>\
-                     <body><h1>Notre organisme</h1><script src=\"{search_base}/widget.js\" data-ui=\"fr\"></script></body></html>"
-                )
-            } else {
-                "<!doctype html><html><head><title>Weather</title></head><body><h1>Sunny, 21°</h1></body></html>".into()
+            let body = match request.strip_prefix("GET /host/").and_then(|rest| rest.get(..2)) {
+                Some(lang) => format!(
+                    "<!doctype html><html lang=\"{lang}\"><head><title>Organisme</title><style>input {{ display: none }} * {{ color: red }}</style></head>\
+                     <body><main><h1>Notre organisme</h1><script src=\"{search_base}/widget.js\" data-ui=\"{lang}\"></script></main></body></html>"
+                ),
+                None => "<!doctype html><html lang=\"en\"><head><title>Weather</title></head><body><main><h1>Sunny, 21°</h1></main></body></html>".into(),
             };
             let _ = write!(
                 stream,
@@ -310,7 +310,7 @@ async fn the_page_and_the_widget_in_a_real_browser() {
     client.set_window_size(1000, 1300).await.unwrap();
 
     // The widget on another site: suggestions, then the results page.
-    client.goto(&format!("{host_base}/host")).await.unwrap();
+    client.goto(&format!("{host_base}/host/fr")).await.unwrap();
     let box_input = "document.querySelector('guide-search-box').shadowRoot.querySelector('input')";
     until(&client, "the widget", &format!("return !!({box_input})")).await;
     client
@@ -426,4 +426,221 @@ async fn the_page_and_the_widget_in_a_real_browser() {
     assert!(current(&plain).await.contains("/search?q=rape+kit"));
     screenshot(&plain, "9-without-javascript").await;
     plain.close().await.unwrap();
+}
+
+/// axe-core's browser build, installed by `.ci/run` (`npm ci --prefix tests/browser`).
+fn axe_source() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} is missing: CI must run `npm ci --prefix tests/browser`",
+                path.display()
+            );
+            eprintln!(
+                "skipping the accessibility audit: run `npm ci --prefix tests/browser` to install axe-core"
+            );
+            None
+        }
+    }
+}
+
+/// The WCAG 2.0, 2.1 and 2.2 rules of levels A and AA.
+const WCAG_AA: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']";
+
+/// Runs axe-core on the page shown: its violations, as `rule: help (where)` lines.
+async fn audit(client: &Client, axe: &str) -> Vec<String> {
+    client
+        .execute(&format!("{axe}\n;return true;"), vec![])
+        .await
+        .expect("axe-core loads");
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: {WCAG_AA} }} }})
+           .then(r => done({{ passes: r.passes.length, violations: r.violations.map(v => v.id + ': ' + v.help + ' (' +
+             v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')') }}))
+           .catch(e => done({{ passes: 0, violations: ['axe failed: ' + e] }}));"
+    );
+    let found = client.execute_async(&script, vec![]).await.unwrap();
+    assert!(
+        found["passes"].as_u64().unwrap_or(0) > 0,
+        "axe checked nothing: {found}"
+    );
+    serde_json::from_value(found["violations"].clone()).unwrap()
+}
+
+/// Presses `key` on whatever has the focus.
+async fn press(client: &Client, key: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(key)
+        .await
+        .unwrap();
+}
+
+/// What has the focus, as `tag#id.class`.
+async fn focused(client: &Client) -> String {
+    let found = client
+        .execute(
+            "const e = document.activeElement; return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className.split(' ').join('.') : '');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found.as_str().unwrap_or_default().to_string()
+}
+
+/// Tabs forward until the focus is on something matching `css`, at most `most` times.
+async fn tab_to(client: &Client, css: &str, most: usize) -> usize {
+    let tab = char::from(Key::Tab).to_string();
+    for presses in 1..=most {
+        press(client, &tab).await;
+        let here = client
+            .execute(
+                &format!("return document.activeElement.matches({css:?})"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        if here == json!(true) {
+            return presses;
+        }
+    }
+    panic!(
+        "{css} not reached in {most} Tab presses (focus on {})",
+        focused(client).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_an_accessibility_audit_and_a_keyboard_path() {
+    let Some(driver) = chromedriver() else { return };
+    let host = TcpListener::bind("127.0.0.1:0").unwrap();
+    let host_base = format!("http://{}", host.local_addr().unwrap());
+    let exit_url = format!("{host_base}/neutral");
+    let server = common::start(
+        common::shipped_index(),
+        &[
+            "--rate-limit",
+            "0",
+            "--exit-url",
+            &exit_url,
+            "--allowed-origins",
+            &host_base,
+        ],
+    );
+    host_site(host, server.base.clone());
+    let base = server.base.clone();
+    let client = browser(&driver, true).await;
+
+    // The keyboard alone: Tab to the box, type, pick a suggestion with the arrows, open a
+    // result, leave by the quick exit.
+    client.goto(&format!("{base}/?ui=en")).await.unwrap();
+    let tab = char::from(Key::Tab).to_string();
+    press(&client, &tab).await;
+    assert_eq!(
+        focused(&client).await,
+        "a.skip",
+        "the first Tab reaches the skip link"
+    );
+    tab_to(&client, "#q", 12).await;
+    press(&client, "consent").await;
+    until(&client, "suggestions", "return !document.getElementById('suggestions').hidden && document.querySelectorAll('#suggestions li').length").await;
+    press(&client, &char::from(Key::Down).to_string()).await;
+    let active = until(
+        &client,
+        "a chosen suggestion",
+        "return document.getElementById('q').getAttribute('aria-activedescendant')",
+    )
+    .await;
+    assert_eq!(active, json!("suggestion-0"));
+    screenshot(&client, "keyboard-1-suggestion").await;
+    press(&client, &char::from(Key::Enter).to_string()).await;
+    until(
+        &client,
+        "results or the chosen document",
+        "return document.querySelectorAll('.hit').length || location.pathname.startsWith('/docs/')",
+    )
+    .await;
+    if !current(&client).await.contains("/docs/") {
+        screenshot(&client, "keyboard-2-results").await;
+        tab_to(&client, ".hit h3 a", 40).await;
+        press(&client, &char::from(Key::Enter).to_string()).await;
+    }
+    until(
+        &client,
+        "a document",
+        "return location.pathname.startsWith('/docs/') && document.querySelector('article')",
+    )
+    .await;
+    screenshot(&client, "keyboard-3-document").await;
+    press(&client, &tab).await;
+    assert_eq!(focused(&client).await, "a.skip");
+    press(&client, &tab).await;
+    assert_eq!(
+        focused(&client).await,
+        "a#quick-exit.quick-exit",
+        "Quick exit is second in line"
+    );
+    press(&client, &char::from(Key::Enter).to_string()).await;
+    until(
+        &client,
+        "the neutral site",
+        &format!("return location.href === '{exit_url}'"),
+    )
+    .await;
+
+    // axe-core on every kind of page, in each language, on a desktop and a phone.
+    let Some(axe) = axe_source() else { return };
+    let queries = [
+        (Lang::Fr, "trousse médicolégale"),
+        (Lang::En, "rape kit"),
+        (Lang::Es, "kit médico-legal"),
+    ];
+    let mut violations = Vec::new();
+    let mut audited = 0;
+    for (width, height) in [(1280, 900), (360, 800)] {
+        client.set_window_size(width, height).await.unwrap();
+        for (lang, q) in queries {
+            let ui = lang.code();
+            let q = serde_urlencoded::to_string([("q", q)]).unwrap();
+            let pages = [
+                ("home", format!("{base}/?ui={ui}")),
+                ("results", format!("{base}/search?{q}&ui={ui}")),
+                (
+                    "document",
+                    format!("{base}/docs/guide/{ui}/consent?{q}&ui={ui}"),
+                ),
+                ("no-results", format!("{base}/search?q=zzqxw&ui={ui}")),
+                ("not-found", format!("{base}/no/such/page?ui={ui}")),
+                ("widget", format!("{host_base}/host/{ui}")),
+            ];
+            for (name, url) in pages {
+                client.goto(&url).await.unwrap();
+                if name == "widget" {
+                    until(&client, "the widget", "const b = document.querySelector('guide-search-box'); return b && b.shadowRoot && b.shadowRoot.querySelector('input')").await;
+                }
+                screenshot(&client, &format!("audit-{name}-{ui}-{width}")).await;
+                for violation in audit(&client, &axe).await {
+                    violations.push(format!("{name} {ui} {width}px: {violation}"));
+                }
+                audited += 1;
+            }
+        }
+    }
+    eprintln!(
+        "accessibility audit: {audited} pages, {} violations",
+        violations.len()
+    );
+    assert!(
+        violations.is_empty(),
+        "axe-core found:\n{}",
+        violations.join("\n")
+    );
+    client.close().await.unwrap();
 }

@@ -197,3 +197,47 @@ async fn every_result_link_of_every_judged_query_lands_on_a_page() {
         failures.join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_link_between_documents_lands_on_a_page() {
+    let (_dir, router) = router();
+    let documents = guide_search::corpus::load(
+        &common::shipped_corpus(),
+        &LoadOptions::default(),
+        &Detector::new(),
+    )
+    .unwrap()
+    .documents;
+    let in_article = Selector::parse("article section a[href^='/docs/']").unwrap();
+    let mut followed = BTreeSet::new();
+    for document in &documents {
+        for ui in Lang::ALL {
+            let uri = format!("/docs/{}?ui={ui}", document.id());
+            let (status, page) = get_page(&router, &uri).await;
+            let page = page
+                .filter(|_| status == StatusCode::OK)
+                .unwrap_or_else(|| panic!("{uri}: {status}"));
+            let links: Vec<String> = Html::parse_document(&page)
+                .select(&in_article)
+                .map(|a| a.attr("href").unwrap().to_string())
+                .collect();
+            let expected = document
+                .passages
+                .iter()
+                .map(|p| p.links.len())
+                .sum::<usize>();
+            assert_eq!(links.len(), expected, "{uri}: {links:?}");
+            for href in links {
+                assert!(href.ends_with(&format!("?ui={ui}")), "{href}");
+                if followed.insert(href.clone()) {
+                    let (status, page) = get_page(&router, &href).await;
+                    assert!(
+                        status == StatusCode::OK && page.is_some(),
+                        "{uri} → {href}: {status}"
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("links between documents: {} followed", followed.len());
+}

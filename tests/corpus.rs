@@ -240,6 +240,51 @@ fn the_versions_of_a_document_name_the_same_services_and_numbers() {
 }
 
 #[test]
+fn links_between_documents_lead_to_a_document_in_the_same_language() {
+    let documents = shipped();
+    let ids: BTreeSet<String> = documents.iter().map(Document::id).collect();
+    let mut links = 0;
+    for document in &documents {
+        for passage in &document.passages {
+            for link in &passage.links {
+                links += 1;
+                let id = link.to.trim_start_matches("/docs/");
+                assert!(ids.contains(id), "{}: a link to {}", document.id(), link.to);
+                let lang = id.split('/').nth(1);
+                assert_eq!(
+                    lang,
+                    Some(document.about.lang.code()),
+                    "{}: {}",
+                    document.id(),
+                    link.to
+                );
+                assert!(!passage.text[link.start..link.end].trim().is_empty());
+            }
+        }
+    }
+    // The new sections are linked from those that mention them, in every language.
+    for key in [
+        "drugs-and-alcohol",
+        "partner-violence",
+        "everyone-can-get-help",
+    ] {
+        for lang in Lang::ALL {
+            let to = format!("/docs/guide/{lang}/{key}");
+            let from = documents
+                .iter()
+                .filter(|d| {
+                    d.passages
+                        .iter()
+                        .any(|p| p.links.iter().any(|l| l.to == to))
+                })
+                .count();
+            assert!(from >= 2, "{to} is linked from {from} documents");
+        }
+    }
+    assert!(links >= 100, "{links} links");
+}
+
+#[test]
 fn guide_sections_have_the_promised_size_and_end_with_help() {
     for document in shipped()
         .into_iter()

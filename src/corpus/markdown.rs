@@ -1,9 +1,12 @@
-//! Markdown with optional YAML front matter; every heading starts a passage.
+//! Markdown with optional YAML front matter; every heading starts a passage. Links to
+//! other documents of the site (`[words](/docs/guide/fr/consent)`) are kept beside the
+//! text; all other markup is dropped.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use super::{Draft, SkipReason};
+use crate::document::{SectionLink, is_document_address};
 
 #[derive(Debug, Default, Deserialize)]
 struct FrontMatter {
@@ -24,7 +27,7 @@ pub(super) fn parse(source: &str) -> Result<Draft, SkipReason> {
             .map_err(|e| SkipReason::FrontMatter(first_line(&e.to_string())))?,
         _ => FrontMatter::default(),
     };
-    let sections = sections(body);
+    let (sections, links) = sections(body);
     let title = front.title.or_else(|| {
         sections
             .iter()
@@ -40,6 +43,7 @@ pub(super) fn parse(source: &str) -> Result<Draft, SkipReason> {
         source_url: front.url,
         updated: front.updated,
         sections,
+        links,
     })
 }
 
@@ -65,10 +69,14 @@ fn split_front_matter(source: &str) -> Result<(Option<&str>, &str), SkipReason> 
     Err(SkipReason::FrontMatter("no closing `---` line".into()))
 }
 
-/// (heading, text) pairs: paragraphs are separated by blank lines, list items by new lines.
-fn sections(body: &str) -> Vec<(String, String)> {
+/// (heading, text) pairs, paragraphs separated by blank lines and list items by new
+/// lines; and the links to other documents in the texts.
+fn sections(body: &str) -> (Vec<(String, String)>, Vec<SectionLink>) {
     let mut sections = vec![(String::new(), String::new())];
+    let mut links = Vec::new();
     let mut in_heading = false;
+    // The link being read: where it leads, and its words so far.
+    let mut link: Option<(String, String)> = None;
     for event in Parser::new(body) {
         let (heading, text) = sections.last_mut().expect("never empty");
         let sink = if in_heading { heading } else { text };
@@ -78,22 +86,47 @@ fn sections(body: &str) -> Vec<(String, String)> {
                 sections.push((String::new(), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Start(Tag::Link { dest_url, .. })
+                if !in_heading && is_document_address(&dest_url) =>
+            {
+                link = Some((dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((to, words)) = link.take() {
+                    links.push(SectionLink {
+                        section: sections.len() - 1,
+                        words,
+                        to,
+                    });
+                }
+            }
             Event::Start(Tag::Item) => sink.push_str("\n- "),
             Event::End(
                 TagEnd::Paragraph | TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
             ) => {
                 sink.push_str("\n\n");
             }
-            Event::Text(t) | Event::Code(t) => sink.push_str(&t),
-            Event::SoftBreak => sink.push(' '),
+            Event::Text(t) | Event::Code(t) => {
+                sink.push_str(&t);
+                if let Some((_, words)) = &mut link {
+                    words.push_str(&t);
+                }
+            }
+            Event::SoftBreak => {
+                sink.push(' ');
+                if let Some((_, words)) = &mut link {
+                    words.push(' ');
+                }
+            }
             Event::HardBreak => sink.push('\n'),
             _ => {}
         }
     }
-    sections
+    let sections = sections
         .into_iter()
         .map(|(heading, text)| (heading.trim().to_string(), tidy(&text)))
-        .collect()
+        .collect();
+    (sections, links)
 }
 
 /// At most one blank line in a row, no spaces at line ends.
@@ -135,6 +168,26 @@ mod tests {
                     "- sous l'effet de drogues\n- endormie\n\nFin.".to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn links_to_documents_are_kept_and_other_links_are_text() {
+        let draft = parse(
+            "## Aide\n\nLisez [la page sur le\nconsentement](/docs/guide/fr/consent) ou [ce site](https://example.org).\n",
+        )
+        .unwrap();
+        assert_eq!(
+            draft.sections[1].1,
+            "Lisez la page sur le consentement ou ce site."
+        );
+        assert_eq!(
+            draft.links,
+            [SectionLink {
+                section: 1,
+                words: "la page sur le consentement".into(),
+                to: "/docs/guide/fr/consent".into(),
+            }]
         );
     }
 

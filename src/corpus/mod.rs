@@ -15,7 +15,7 @@ mod text;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::document::{About, Document, passages_from_sections, slug};
+use crate::document::{About, Document, SectionLink, passages_from_sections, slug};
 use crate::language::{Detector, Lang};
 
 /// Files larger than this are skipped unless configured otherwise.
@@ -106,6 +106,8 @@ struct Draft {
     updated: Option<String>,
     /// (heading, text); an empty heading for text before the first heading.
     sections: Vec<(String, String)>,
+    /// Links to other documents found in the sections' texts.
+    links: Vec<SectionLink>,
 }
 
 /// Reads every document under `dir`. Files are parsed on every core (rayon), then kept
@@ -289,7 +291,7 @@ fn complete(
 ) -> Result<Document, SkipReason> {
     let doc_type = checked_name("type", draft.doc_type.unwrap_or_else(|| slug(type_folder)))?;
     let key = checked_name("key", draft.key.unwrap_or_else(|| slug(stem)))?;
-    let mut passages = passages_from_sections(draft.sections);
+    let mut passages = passages_from_sections(draft.sections, &draft.links);
     if passages.is_empty() {
         return Err(SkipReason::Empty);
     }

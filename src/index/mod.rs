@@ -32,7 +32,7 @@ use crate::synonyms::Synonyms;
 
 /// Bump when the schema or what is stored changes; with [`ANALYSIS_VERSION`] it decides
 /// whether an index on disk can be used.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "manifest.json";
@@ -309,6 +309,10 @@ fn write_index(
             doc.add_text(fields.heading, &passage.heading);
             doc.add_text(fields.anchor, &passage.anchor);
             doc.add_text(fields.text, &passage.text);
+            if !passage.links.is_empty() {
+                let links = serde_json::to_string(&passage.links).expect("links serialise");
+                doc.add_text(fields.links, &links);
+            }
             doc.add_u64(fields.passage, rank as u64);
             doc.add_u64(fields.doc_ord, doc_ord as u64);
             doc.add_u64(fields.group_ord, ordinal(&groups, &about.group()));

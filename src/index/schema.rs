@@ -34,6 +34,8 @@ pub struct Fields {
     pub heading: Field,
     pub anchor: Field,
     pub text: Field,
+    /// The passage's links to other documents, as JSON (stored only when there are some).
+    pub links: Field,
     /// Rank of the passage in its document.
     pub passage: Field,
     /// Fast: number of the document (distinct per id), of its group, its type and language.
@@ -80,6 +82,7 @@ pub fn schema() -> (Schema, Fields) {
         heading: builder.add_text_field("heading", STORED),
         anchor: builder.add_text_field("anchor", STORED),
         text: builder.add_text_field("text", STORED),
+        links: builder.add_text_field("links", STORED),
         passage: builder.add_u64_field("passage", STORED),
         doc_ord: builder.add_u64_field("doc_ord", FAST),
         group_ord: builder.add_u64_field("group_ord", FAST),

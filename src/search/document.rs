@@ -1,6 +1,8 @@
 //! Whole documents: a document's passages in order with its translations, and its
 //! passages highlighted for a query, for the document view.
 
+use std::ops::Range;
+
 use tantivy::TantivyDocument;
 use tantivy::schema::Value;
 
@@ -47,6 +49,7 @@ impl Engine {
                     heading: text(fields.heading),
                     anchor: text(fields.anchor),
                     text: text(fields.text),
+                    links: serde_json::from_str(&text(fields.links)).unwrap_or_default(),
                 },
             ));
         }
@@ -72,9 +75,9 @@ impl Engine {
         }))
     }
 
-    /// The passages' texts as HTML, escaped, with the terms of `q` (searched in `lang`)
-    /// in `<mark>` tags.
-    pub fn highlight(&self, passages: &[Passage], lang: Lang, q: &str) -> Vec<String> {
+    /// Where the terms of `q` (searched in `lang`) are in each passage's text: byte
+    /// ranges, sorted and apart, to be marked.
+    pub fn highlight(&self, passages: &[Passage], lang: Lang, q: &str) -> Vec<Vec<Range<usize>>> {
         let languages = [(lang, 1.0)];
         let query: Box<dyn tantivy::query::Query> = match validate_query(q) {
             Ok(()) => self.query(q, &languages).0,
@@ -84,7 +87,7 @@ impl Engine {
         let fields = [self.open.fields.of(lang).body, self.open.fields.names];
         passages
             .iter()
-            .map(|p| snippets.mark_all(&p.text, &fields))
+            .map(|p| snippets.marks(&p.text, &fields))
             .collect()
     }
 }

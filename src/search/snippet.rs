@@ -94,29 +94,46 @@ impl<'a> Snippets<'a> {
         excerpt_html(text, &found)
     }
 
-    /// All of `text`, HTML-escaped, the query's terms in `<mark>` tags.
-    pub fn mark_all(&mut self, text: &str, fields: &[Field]) -> String {
-        let marks = self.best(text, fields).map(|f| f.marks).unwrap_or_default();
-        marked_html(text, &marks, escape_html)
+    /// Where the query's terms are in all of `text`: byte ranges on character boundaries,
+    /// sorted, none overlapping another.
+    pub fn marks(&mut self, text: &str, fields: &[Field]) -> Vec<Range<usize>> {
+        let found = self.best(text, fields).map(|f| f.marks).unwrap_or_default();
+        merged(text, &found)
     }
 }
 
-/// `text` escaped, with `marks` (byte ranges, in any order, possibly overlapping) in
-/// `<mark>` tags; each stretch of text goes through `escape` (which escapes it).
+/// `marks` (byte ranges, in any order, possibly duplicate or overlapping, possibly past
+/// the end) as ranges of `text` that can be marked: sorted, apart, on character
+/// boundaries.
+fn merged(text: &str, marks: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut done = 0;
+    collapse_overlapped_ranges(marks)
+        .into_iter()
+        .filter_map(|mark| {
+            let (from, to) = (
+                mark.start.min(text.len()).max(done),
+                mark.end.min(text.len()),
+            );
+            let markable = from < to && text.is_char_boundary(from) && text.is_char_boundary(to);
+            markable.then(|| {
+                done = to;
+                from..to
+            })
+        })
+        .collect()
+}
+
+/// `text` escaped, with `marks` in `<mark>` tags; each stretch of text goes through
+/// `escape` (which escapes it).
 fn marked_html(text: &str, marks: &[Range<usize>], escape: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut done = 0;
-    for mark in collapse_overlapped_ranges(marks) {
-        let within = |i: usize| i.min(text.len());
-        let (from, to) = (within(mark.start).max(done), within(mark.end));
-        if from >= to || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
-            continue;
-        }
-        out.push_str(&escape(&text[done..from]));
+    for mark in merged(text, marks) {
+        out.push_str(&escape(&text[done..mark.start]));
         out.push_str(MARK_OPEN);
-        out.push_str(&escape(&text[from..to]));
+        out.push_str(&escape(&text[mark.clone()]));
         out.push_str(MARK_CLOSE);
-        done = to;
+        done = mark.end;
     }
     out.push_str(&escape(&text[done..]));
     out

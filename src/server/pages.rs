@@ -6,6 +6,8 @@
 //! JavaScript (`assets/app.js`) only enhances: results as you type, suggestions, quick
 //! exit by keyboard.
 
+use std::ops::Range;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +18,7 @@ use super::AppState;
 use super::api::{SearchParams, run_search};
 use super::error::ApiError;
 use super::i18n::{Strings, language_name, strings};
+use crate::document::Passage;
 use crate::language::Lang;
 use crate::search::{Engine, Facets, Hit, Invalid, SearchResponse};
 
@@ -459,7 +462,7 @@ pub async fn document(
     let path = format!("/docs/{doc_type}/{lang}/{key}");
     let highlighted = q.clone();
     let found =
-        tokio::task::spawn_blocking(move || view(&engine, &doc_type, lang, &key, &highlighted))
+        tokio::task::spawn_blocking(move || view(&engine, &doc_type, lang, &key, &highlighted, ui))
             .await;
     let (title, body) = match shown(found) {
         Ok(found) => found,
@@ -495,7 +498,7 @@ pub(super) fn shown(
 }
 
 /// The document's title and article, or `None` if unknown.
-fn view(engine: &Engine, doc_type: &str, lang: Lang, key: &str, q: &str) -> Viewed {
+fn view(engine: &Engine, doc_type: &str, lang: Lang, key: &str, q: &str, ui: Lang) -> Viewed {
     let Some(document) = engine.document(doc_type, lang, key)? else {
         return Ok(None);
     };
@@ -520,10 +523,10 @@ fn view(engine: &Engine, doc_type: &str, lang: Lang, key: &str, q: &str) -> View
                     ol { @for passage in &headed { li { a href={ "#" (passage.anchor) } { (passage.heading) } } } }
                 }
             }
-            @for (passage, html_text) in document.passages.iter().zip(&highlighted) {
+            @for (passage, marks) in document.passages.iter().zip(&highlighted) {
                 section id=[(!passage.anchor.is_empty()).then_some(passage.anchor.as_str())] {
                     @if !passage.anchor.is_empty() { h2 { (passage.heading) } }
-                    (paragraphs(html_text))
+                    (paragraphs(passage, marks, ui))
                 }
             }
         }
@@ -531,17 +534,85 @@ fn view(engine: &Engine, doc_type: &str, lang: Lang, key: &str, q: &str) -> View
     Ok(Some((document.about.title, markup)))
 }
 
-/// A passage's HTML (escaped text with marks) as paragraphs and lists: blank lines part
-/// paragraphs, and lines that start with `- ` are list items.
-fn paragraphs(html_text: &str) -> Markup {
+/// A passage as paragraphs and lists (blank lines part paragraphs; lines that start with
+/// `- ` are list items), with its marks and its links to other documents. Every piece of
+/// text goes through maud, which escapes it.
+fn paragraphs(passage: &Passage, marks: &[Range<usize>], ui: Lang) -> Markup {
+    let text = passage.text.as_str();
+    let blocks = pieces(text, 0..text.len(), "\n\n");
     html! {
-        @for block in html_text.split("\n\n") {
-            @let lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
-            @if !lines.is_empty() && lines.iter().all(|l| l.starts_with("- ")) {
-                ul { @for line in &lines { li { (PreEscaped(&line[2..])) } } }
+        @for block in blocks {
+            @let lines: Vec<Range<usize>> = pieces(text, block, "\n")
+                .into_iter()
+                .filter(|line| !text[line.clone()].trim().is_empty())
+                .collect();
+            @if !lines.is_empty() && lines.iter().all(|line| text[line.clone()].starts_with("- ")) {
+                ul { @for line in lines { li { (inline(passage, line.start + 2..line.end, marks, ui)) } } }
             } @else {
-                p { (PreEscaped(lines.join("<br>"))) }
+                p {
+                    @for (i, line) in lines.into_iter().enumerate() {
+                        @if i > 0 { br; }
+                        (inline(passage, line, marks, ui))
+                    }
+                }
             }
+        }
+    }
+}
+
+/// The stretches of `range` in `text` between occurrences of `separator`.
+fn pieces(text: &str, range: Range<usize>, separator: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut start = range.start;
+    for (at, _) in text[range.clone()].match_indices(separator) {
+        found.push(start..range.start + at);
+        start = range.start + at + separator.len();
+    }
+    found.push(start..range.end);
+    found
+}
+
+/// `range` of a passage's text: its links as links (in the reader's interface language),
+/// its marks marked.
+fn inline(passage: &Passage, range: Range<usize>, marks: &[Range<usize>], ui: Lang) -> Markup {
+    let mut stretches: Vec<(Range<usize>, Option<&str>)> = Vec::new();
+    let mut at = range.start;
+    for link in &passage.links {
+        let (start, end) = (link.start.max(at), link.end.min(range.end));
+        if start < end {
+            stretches.push((at..start, None));
+            stretches.push((start..end, Some(link.to.as_str())));
+            at = end;
+        }
+    }
+    stretches.push((at..range.end, None));
+    html! {
+        @for (stretch, to) in stretches {
+            @if let Some(to) = to {
+                a href=(link(to, &[("ui", ui.code())])) { (marked(&passage.text, stretch, marks)) }
+            } @else {
+                (marked(&passage.text, stretch, marks))
+            }
+        }
+    }
+}
+
+/// `range` of `text`, its marks (cut to the range) in `<mark>`.
+fn marked(text: &str, range: Range<usize>, marks: &[Range<usize>]) -> Markup {
+    let mut parts: Vec<(&str, bool)> = Vec::new();
+    let mut at = range.start;
+    for mark in marks {
+        let (start, end) = (mark.start.max(at), mark.end.min(range.end));
+        if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+            parts.push((&text[at..start], false));
+            parts.push((&text[start..end], true));
+            at = end;
+        }
+    }
+    parts.push((&text[at..range.end], false));
+    html! {
+        @for (part, is_marked) in parts {
+            @if is_marked { mark { (part) } } @else { (part) }
         }
     }
 }

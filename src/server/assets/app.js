@@ -84,7 +84,19 @@
       ]));
     }
     if (response.total === 0) {
-      children.push(el("div", { class: "no-results" }, [el("p", {}, [text.no_results])]));
+      // Never a dead end: the helpline, and sections to start from.
+      const none = el("div", { class: "no-results" }, [
+        el("p", {}, [text.no_results]),
+        el("p", { class: "numbers" }, [text.help_numbers]),
+        el("p", {}, [text.help_danger]),
+      ]);
+      const starts = response.starting_points || [];
+      if (starts.length) {
+        none.append(el("h2", { id: "start-here" }, [text.start_here]));
+        none.append(el("ul", { "aria-labelledby": "start-here" }, starts.map((section) =>
+          el("li", {}, [el("a", { href: section.url + "?" + new URLSearchParams({ ui: ui }).toString() }, [section.title])]))));
+      }
+      children.push(none);
     } else {
       const facets = el("nav", { class: "facets", "aria-label": text.filters });
       const facet = (name, key, counts, label) => {
@@ -102,14 +114,15 @@
       children.push(facets);
       const ol = el("ol", { class: "hits" });
       for (const hit of response.hits) {
-        const item = el("li", { class: "hit", lang: hit.lang }, [
-          el("h3", {}, [el("a", { href: withQuery(hit.url, q) }, [hit.title])]),
+        // The hit's own language on what is in it, so that a screen reader reads it so.
+        const item = el("li", { class: "hit" }, [
+          el("h3", { lang: hit.lang }, [el("a", { href: withQuery(hit.url, q) }, [hit.title])]),
         ]);
-        if (hit.heading !== hit.title) item.append(el("p", { class: "heading" }, [hit.heading]));
-        item.append(el("p", { class: "snippet" }, snippetNodes(hit.snippet)));
+        if (hit.heading !== hit.title) item.append(el("p", { class: "heading", lang: hit.lang }, [hit.heading]));
+        item.append(el("p", { class: "snippet", lang: hit.lang }, snippetNodes(hit.snippet)));
         const others = Object.entries(hit.translations);
         if (others.length) {
-          const also = el("p", { class: "also", lang: ui }, [text.also_in + " "]);
+          const also = el("p", { class: "also" }, [text.also_in + " "]);
           for (const [lang, id] of others) {
             also.append(el("a", { class: "translation", href: withQuery("/docs/" + id, q), hreflang: lang, lang: lang }, [languageNames[lang]]), " ");
           }
