@@ -26,6 +26,7 @@ use guide_search::language::Detector;
 use guide_search::search::{Engine, SearchRequest};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_guide-search");
+const LAB: &str = env!("CARGO_BIN_EXE_guide-search-lab");
 const DEFAULT_SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 /// Passages per document in the shipped corpus (364 / 72), to ask for documents.
 const PASSAGES_PER_DOCUMENT: f64 = 364.0 / 72.0;
@@ -86,7 +87,7 @@ fn main() {
     for passages in sizes {
         let corpus = work.path().join(format!("corpus-{passages}"));
         let documents = (passages as f64 / PASSAGES_PER_DOCUMENT).ceil() as usize;
-        run(Command::new(BINARY)
+        run(Command::new(LAB)
             .args(["gen-corpus", "--docs", &documents.to_string(), "--out"])
             .arg(&corpus)
             .arg("--from")

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::index::{BuildReport, Progress};
-use crate::search::SearchResponse;
+use guide_search::index::{BuildReport, Progress};
+use guide_search::search::SearchResponse;
 
 /// A progress bar on a terminal; nothing elsewhere (the summary follows anyway).
 pub struct ProgressBar(Option<indicatif::ProgressBar>);
@@ -36,17 +36,6 @@ impl Drop for ProgressBar {
             bar.finish_and_clear();
         }
     }
-}
-
-/// What `gen-corpus` wrote.
-pub fn written_summary(written: &crate::synthetic::Written, out: &std::path::Path) -> String {
-    format!(
-        "Wrote {} documents ({} passages, {:.1} MB) to {}\n",
-        written.documents,
-        written.passages,
-        written.bytes as f64 / 1e6,
-        out.display()
-    )
 }
 
 /// The end-of-build summary: documents per type and language, passages, skipped files.

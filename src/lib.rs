@@ -2,16 +2,19 @@
 //! for people affected by sexual violence, and the committees its organisation sits on.
 //!
 //! The data flows through one module per stage (see `ARCHITECTURE.md`):
-//! [`corpus`] files → [`document`]s → [`analysis`] → [`index`] → [`search`] → the CLI.
+//! [`corpus`] files → [`document`]s → [`analysis`] → [`index`] → [`search`] → the
+//! [`server`] and the command line. With the `lab` feature, the laboratory: relevance
+//! evaluation (`eval`) and synthetic corpora (`synthetic`).
 
 pub mod analysis;
-pub mod cli;
 pub mod corpus;
 pub mod document;
+#[cfg(feature = "lab")]
 pub mod eval;
 pub mod index;
 pub mod language;
 pub mod search;
 pub mod server;
 pub mod synonyms;
+#[cfg(feature = "lab")]
 pub mod synthetic;

@@ -1,4 +1,7 @@
 //! The `guide-search` command: parses arguments, calls the library, reports errors.
+//! (The laboratory's commands, `eval` and `gen-corpus`, are in `guide-search-lab`.)
+
+mod cli;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -14,7 +17,6 @@ use guide_search::index::{self, IndexError};
 use guide_search::language::{Detector, Lang};
 use guide_search::search::{DEFAULT_LIMIT, Engine, SearchRequest};
 use guide_search::server;
-use guide_search::{cli, eval};
 
 /// Multilingual (French, English, Spanish) search over an information guide for people
 /// affected by sexual violence, and the committees its organisation sits on.
@@ -44,34 +46,6 @@ enum Command {
         json: bool,
         #[command(flatten)]
         paths: Paths,
-    },
-    /// Measure relevance on judged queries, beside SQLite FTS5 and tantivy's defaults.
-    Eval {
-        /// The judged queries.
-        #[arg(long, default_value = "tests/relevance/queries.toml")]
-        queries: PathBuf,
-        /// Also measure query-language detection on this folder of test data
-        /// (`<lang>/single-words.txt`, `word-pairs.txt`, `sentences.txt`).
-        #[arg(long)]
-        language_data: Option<PathBuf>,
-        #[command(flatten)]
-        paths: Paths,
-    },
-    /// Write a synthetic corpus drawn from a real one, to measure cost at scale: its
-    /// words (Zipf-distributed), lengths and languages (see docs/performance.md).
-    GenCorpus {
-        /// How many documents (a third in each language; about five passages each).
-        #[arg(long)]
-        docs: usize,
-        /// A new or empty folder to write into.
-        #[arg(long)]
-        out: PathBuf,
-        /// The corpus to learn from.
-        #[arg(long, default_value = "corpus")]
-        from: PathBuf,
-        /// The same seed writes the same corpus.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
     },
     /// Run the HTTP service (builds the index first if missing or stale).
     Serve {
@@ -276,57 +250,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     cli::search_results(&response, std::io::stdout().is_terminal())
                 );
             }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Eval {
-            queries,
-            language_data,
-            paths,
-        } => {
-            let detector = Arc::new(Detector::new());
-            let engine = paths.ready_engine(detector.clone())?;
-            let judged = eval::load_queries(&queries)?;
-            let documents =
-                guide_search::corpus::load(&paths.corpus, &paths.load_options(), &detector)?
-                    .documents;
-            let fts5 = eval::baselines::Fts5::new(&documents)
-                .context("building the SQLite FTS5 baseline")?;
-            let tantivy = eval::baselines::TantivyDefault::new(&documents)
-                .context("building the tantivy baseline")?;
-            let rankers: [&dyn eval::Ranker; 3] = [&engine, &fts5, &tantivy];
-            let reports: Vec<_> = rankers
-                .iter()
-                .map(|r| eval::evaluate(*r, &judged))
-                .collect();
-            println!(
-                "Relevance on {} judged queries ({}):
-",
-                judged.len(),
-                queries.display()
-            );
-            print!("{}", eval::table(&reports));
-            if let Some(dir) = language_data {
-                println!(
-                    "
-Query-language detection (lingua, fr/en/es) on {}:
-",
-                    dir.display()
-                );
-                print!(
-                    "{}",
-                    eval::detection_table(&eval::detection_accuracy(&detector, &dir)?)
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::GenCorpus {
-            docs,
-            out,
-            from,
-            seed,
-        } => {
-            let written = guide_search::synthetic::generate(&from, docs, &out, seed)?;
-            eprint!("{}", cli::written_summary(&written, &out));
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { service, paths } => {

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{pdf, run, search_json, shipped_corpus, shipped_index, write_files};
+use common::{pdf, run, run_lab, search_json, shipped_corpus, shipped_index, write_files};
 use serde_json::Value;
 
 fn ids(response: &Value) -> Vec<&str> {
@@ -341,7 +341,7 @@ fn gen_corpus_writes_a_corpus_that_indexes_and_answers() {
     let corpus = dir.path().join("synthetic");
     let index = dir.path().join("index");
     let corpus_arg = corpus.to_str().unwrap();
-    let (ok, _, stderr) = run(&["gen-corpus", "--docs", "30", "--out", corpus_arg]);
+    let (ok, _, stderr) = run_lab(&["gen-corpus", "--docs", "30", "--out", corpus_arg]);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("Wrote 30 documents"), "{stderr}");
     let mut args = vec!["index", "--strict"];
@@ -357,6 +357,6 @@ fn gen_corpus_writes_a_corpus_that_indexes_and_answers() {
     let response: Value = serde_json::from_str(&stdout).unwrap();
     assert!(response["total"].as_u64().unwrap() > 0, "{stdout}");
 
-    let (ok, _, stderr) = run(&["gen-corpus", "--docs", "3", "--out", corpus_arg]);
+    let (ok, _, stderr) = run_lab(&["gen-corpus", "--docs", "3", "--out", corpus_arg]);
     assert!(!ok && stderr.contains("is not empty"), "{stderr}");
 }

@@ -23,11 +23,35 @@ const DEPTH: usize = 10;
 #[derive(Debug, Clone, Deserialize)]
 pub struct JudgedQuery {
     pub q: String,
-    /// The language the person reads (the interface's).
+    /// The language the person reads (the interface's) and types in.
     pub lang: Lang,
     pub kind: String,
-    /// Document id → grade: 2 = the answer, 1 = useful.
+    /// Document id → grade. The highest grade given marks the answer (2 in the tuned
+    /// set, 3 in the blind one); lower grades are useful documents.
     pub relevant: BTreeMap<String, u8>,
+    /// False for a query with no language of its own (an acronym, a name, a number).
+    #[serde(default = "yes")]
+    pub own_language: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The judged sets in `tests/relevance/`: the queries the engine was tuned on, and the
+/// blind set's two slices (tune on dev; report test).
+pub const SLICES: [(&str, &str); 3] = [
+    ("tuned", "queries.toml"),
+    ("dev", "blind-dev.toml"),
+    ("test", "blind-test.toml"),
+];
+
+/// The file of a slice, under `dir`.
+pub fn slice_path(dir: &Path, slice: &str) -> Option<std::path::PathBuf> {
+    SLICES
+        .iter()
+        .find(|(name, _)| *name == slice)
+        .map(|(_, file)| dir.join(file))
 }
 
 #[derive(Deserialize)]
@@ -82,6 +106,143 @@ impl Ranker for Engine {
     }
 }
 
+/// A query whose answer is not first: where the answer is (`None`: not in the first ten)
+/// and what came before it, with grades.
+#[derive(Debug, Clone)]
+pub struct Miss {
+    pub query: JudgedQuery,
+    pub rank: Option<usize>,
+    pub above: Vec<(String, u8)>,
+}
+
+/// The queries of `queries` whose answer `ranker` does not put first.
+pub fn misses(ranker: &dyn Ranker, queries: &[JudgedQuery]) -> Vec<Miss> {
+    let mut found = Vec::new();
+    for query in queries {
+        let ranked = distinct_documents(&ranker.rank(query));
+        let grades = grades_by_document(&query.relevant);
+        let grade = |doc: &str| grades.get(doc).copied().unwrap_or(0);
+        let answer = query.relevant.values().copied().max().unwrap_or(0);
+        let rank = ranked.iter().position(|doc| grade(doc) == answer);
+        if rank != Some(0) {
+            let above = ranked
+                .iter()
+                .take(rank.unwrap_or(3).min(DEPTH))
+                .map(|doc| (doc.clone(), grade(doc)))
+                .collect();
+            found.push(Miss {
+                query: query.clone(),
+                rank,
+                above,
+            });
+        }
+    }
+    found
+}
+
+/// The misses as lines: the query, where its answer came, what came before.
+pub fn misses_report(misses: &[Miss]) -> String {
+    let mut out = String::new();
+    for miss in misses {
+        let rank = miss.rank.map_or("not in the first 10".to_string(), |r| {
+            format!("answer at {}", r + 1)
+        });
+        let above: Vec<String> = miss
+            .above
+            .iter()
+            .map(|(doc, grade)| format!("{doc} ({grade})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} [{} {}] {rank}; above: {}",
+            miss.query.q,
+            miss.query.lang,
+            miss.query.kind,
+            above.join(", ")
+        );
+    }
+    out
+}
+
+/// The grade of each document, whatever the language of the version judged.
+fn grades_by_document(relevant: &BTreeMap<String, u8>) -> BTreeMap<String, u8> {
+    let mut grades: BTreeMap<String, u8> = BTreeMap::new();
+    for (id, grade) in relevant {
+        let best = grades.entry(document_of(id)).or_default();
+        *best = (*best).max(*grade);
+    }
+    grades
+}
+
+/// Documents in order of first appearance, whatever the language of the version shown.
+fn distinct_documents(ranked: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ranked
+        .iter()
+        .map(|id| document_of(id))
+        .filter(|doc| seen.insert(doc.clone()))
+        .take(DEPTH)
+        .collect()
+}
+
+/// Under an interface in another language than the query's, how often the first hit is
+/// in the query's language, per query language: (right, runs). Queries with no language
+/// of their own (acronyms, names) are counted apart, under `None`.
+pub fn language_of_results(
+    engine: &Engine,
+    queries: &[JudgedQuery],
+) -> BTreeMap<Option<Lang>, (usize, usize)> {
+    let mut counts: BTreeMap<Option<Lang>, (usize, usize)> = BTreeMap::new();
+    for query in queries {
+        for ui in Lang::ALL.into_iter().filter(|ui| *ui != query.lang) {
+            let request = SearchRequest {
+                ui,
+                limit: 1,
+                ..SearchRequest::new(&query.q)
+            };
+            let first = engine
+                .search(&request)
+                .ok()
+                .and_then(|r| r.hits.into_iter().next());
+            let count = counts
+                .entry(query.own_language.then_some(query.lang))
+                .or_default();
+            count.0 += usize::from(first.is_some_and(|hit| hit.lang == query.lang));
+            count.1 += 1;
+        }
+    }
+    counts
+}
+
+/// The queries for which `engine` finds nothing at all.
+pub fn without_results<'q>(engine: &Engine, queries: &'q [JudgedQuery]) -> Vec<&'q JudgedQuery> {
+    queries
+        .iter()
+        .filter(|query| {
+            let request = SearchRequest {
+                ui: query.lang,
+                ..SearchRequest::new(&query.q)
+            };
+            engine.search(&request).is_ok_and(|r| r.total == 0)
+        })
+        .collect()
+}
+
+/// The language measure as lines.
+pub fn language_table(counts: &BTreeMap<Option<Lang>, (usize, usize)>) -> String {
+    let mut out = String::from("query language       runs  first hit in it\n");
+    for (lang, (right, runs)) in counts {
+        let name = lang.map_or("(none: names…)".to_string(), |l| l.code().to_string());
+        let share = if *runs == 0 {
+            0.0
+        } else {
+            *right as f64 / *runs as f64
+        };
+        let _ = writeln!(out, "{name:<18} {runs:>6} {share:>16.3}");
+    }
+    out
+}
+
 /// `<type>/<lang>/<key>` → `<type>/<key>`: the document, whatever its language.
 fn document_of(id: &str) -> String {
     let mut parts = id.splitn(3, '/');
@@ -116,18 +277,10 @@ impl Scores {
 
 /// Scores of one ranking: grades by document, translations counted once.
 pub fn score(ranked: &[String], relevant: &BTreeMap<String, u8>) -> Scores {
-    let mut grades: BTreeMap<String, u8> = BTreeMap::new();
-    for (id, grade) in relevant {
-        let best = grades.entry(document_of(id)).or_default();
-        *best = (*best).max(*grade);
-    }
-    let mut seen = HashSet::new();
-    let shown: Vec<u8> = ranked
+    let grades = grades_by_document(relevant);
+    let shown: Vec<u8> = distinct_documents(ranked)
         .iter()
-        .map(|id| document_of(id))
-        .filter(|doc| seen.insert(doc.clone()))
-        .take(DEPTH)
-        .map(|doc| grades.get(&doc).copied().unwrap_or(0))
+        .map(|doc| grades.get(doc).copied().unwrap_or(0))
         .collect();
     let gain =
         |grade: u8, rank: usize| (2f64.powi(grade.into()) - 1.0) / (rank as f64 + 2.0).log2();
@@ -144,7 +297,8 @@ pub fn score(ranked: &[String], relevant: &BTreeMap<String, u8>) -> Scores {
         .enumerate()
         .map(|(rank, &g)| gain(g, rank))
         .sum();
-    let first_answer = shown.iter().position(|&g| g == 2);
+    let answer = grades.values().copied().max().unwrap_or(0);
+    let first_answer = shown.iter().position(|&g| answer > 0 && g == answer);
     Scores {
         ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 },
         mrr: first_answer.map_or(0.0, |rank| 1.0 / (rank as f64 + 1.0)),

@@ -23,11 +23,22 @@ pub fn guide_search(args: &[&str]) -> Command {
 
 /// Runs the binary; returns (exit success, stdout, stderr).
 pub fn run(args: &[&str]) -> (bool, String, String) {
+    outcome(guide_search(args))
+}
+
+/// Runs the laboratory's binary, `guide-search-lab`; returns (exit success, stdout, stderr).
+pub fn run_lab(args: &[&str]) -> (bool, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guide-search-lab"));
+    command.args(args);
+    outcome(command)
+}
+
+fn outcome(mut command: Command) -> (bool, String, String) {
     let Output {
         status,
         stdout,
         stderr,
-    } = guide_search(args).output().expect("the binary runs");
+    } = command.output().expect("the binary runs");
     (
         status.success(),
         String::from_utf8_lossy(&stdout).into_owned(),
