@@ -8,9 +8,12 @@
 //! language's words. The groups are read when the index is built and kept with it.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::{analyzer, tokens};
 use crate::language::Lang;
@@ -33,11 +36,13 @@ struct SynonymsFile {
     group: Vec<Group>,
 }
 
-/// One term of a group to search too: its language and text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One term of a group to search too: its language, its text, and the typed words it
+/// stands for (positions among the query's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expansion {
     pub lang: Lang,
     pub text: String,
+    pub words: Range<usize>,
 }
 
 impl Synonyms {
@@ -61,62 +66,147 @@ impl Synonyms {
     }
 }
 
-/// The groups ready to match queries: each term as its sequence of neutral tokens.
+/// The groups ready to match queries: each term as the sequence of stems its own
+/// language's analyzer makes of it, so that a term matches its plurals, its feminine, its
+/// forms without accents and whatever separates its words (`morning-after pill` =
+/// `morning after pill`), and stop words do not count (`pilule du lendemain` =
+/// `pilule lendemain`).
 pub struct Matcher {
-    groups: Vec<(Group, Vec<Vec<String>>)>,
+    groups: Vec<(Group, Vec<(Key, Vec<String>)>)>,
 }
 
-fn neutral_tokens(text: &str) -> Vec<String> {
-    let mut found = tokens(&mut analyzer(None), text);
-    found.dedup_by_key(|t| t.position);
-    found.into_iter().map(|t| t.text).collect()
+/// How a term is compared with a query: by its stems in its language, or, for a term made
+/// only of stop words (`what to do`, `que faire`), by its words as written, folded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Stems(Lang),
+    Words,
+}
+
+/// The stems of `text` in `lang`, one per position: the parts of a compound rather than
+/// its joined form. With each stem, the byte offset it starts at.
+fn stems(analyzers: &mut [TextAnalyzer; 4], key: Key, text: &str) -> Vec<(String, usize)> {
+    let found = tokens(&mut analyzers[key.analyzer()], text);
+    let mut stems = Vec::with_capacity(found.len());
+    for (i, token) in found.iter().enumerate() {
+        let same_position = |j: usize| found.get(j).is_some_and(|t| t.position == token.position);
+        let is_joined_compound = same_position(i + 1) && (i == 0 || !same_position(i - 1));
+        if !is_joined_compound {
+            stems.push((token.text.clone(), token.offsets.start));
+        }
+    }
+    stems
+}
+
+/// The analyzers of the three languages, then the neutral one.
+fn analyzers() -> [TextAnalyzer; 4] {
+    [
+        analyzer(Some(Lang::Fr)),
+        analyzer(Some(Lang::En)),
+        analyzer(Some(Lang::Es)),
+        analyzer(None),
+    ]
+}
+
+impl Key {
+    fn analyzer(self) -> usize {
+        match self {
+            Key::Stems(lang) => lang.ordinal() as usize,
+            Key::Words => 3,
+        }
+    }
 }
 
 impl Matcher {
     pub fn new(synonyms: &Synonyms) -> Matcher {
+        let mut analyzers = analyzers();
         let groups = synonyms
             .groups
             .iter()
             .map(|group| {
-                let sequences = group
+                let keys = group
                     .terms
-                    .values()
-                    .flatten()
-                    .map(|term| neutral_tokens(term))
+                    .iter()
+                    .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)))
+                    .map(|(lang, term)| {
+                        let mut key = Key::Stems(lang);
+                        let mut sequence = stems(&mut analyzers, key, term);
+                        if sequence.is_empty() {
+                            key = Key::Words;
+                            sequence = stems(&mut analyzers, key, term);
+                        }
+                        (key, sequence.into_iter().map(|(s, _)| s).collect())
+                    })
                     .collect();
-                (group.clone(), sequences)
+                (group.clone(), keys)
             })
             .collect();
         Matcher { groups }
     }
 
-    /// The other terms of every group one of whose terms appears, word for word, in `query`.
-    pub fn expand(&self, query: &str) -> Vec<Expansion> {
-        let typed = neutral_tokens(query);
+    /// The other terms of every group one of whose terms appears in `words` (the query's
+    /// words), each with the words it stands for.
+    pub fn expand(&self, words: &[String]) -> Vec<Expansion> {
+        let mut analyzers = analyzers();
+        // Per language, then as written: the query's stems (or words), each with the word
+        // it comes from.
+        let keys = [
+            Key::Stems(Lang::Fr),
+            Key::Stems(Lang::En),
+            Key::Stems(Lang::Es),
+            Key::Words,
+        ];
+        let typed: Vec<Vec<(String, usize)>> = keys
+            .iter()
+            .map(|&key| {
+                words
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, word)| {
+                        stems(&mut analyzers, key, word)
+                            .into_iter()
+                            .map(move |(s, _)| (s, i))
+                    })
+                    .collect()
+            })
+            .collect();
         let mut found = Vec::new();
-        for (group, sequences) in &self.groups {
-            let present: Vec<&Vec<String>> = sequences
-                .iter()
-                .filter(|seq| {
-                    !seq.is_empty() && typed.windows(seq.len()).any(|w| w == seq.as_slice())
-                })
-                .collect();
-            if present.is_empty() {
-                continue;
-            }
-            for (lang, terms) in &group.terms {
-                for term in terms {
-                    if !present.contains(&&neutral_tokens(term)) {
-                        found.push(Expansion {
-                            lang: *lang,
-                            text: term.clone(),
-                        });
+        for (group, keys) in &self.groups {
+            let mut matched: Vec<(usize, Range<usize>)> = Vec::new();
+            for (term, (how, key)) in keys.iter().enumerate() {
+                let query = &typed[how.analyzer()];
+                if key.is_empty() || key.len() > query.len() {
+                    continue;
+                }
+                for window in query.windows(key.len()) {
+                    if window.iter().map(|(s, _)| s).eq(key.iter()) {
+                        matched.push((term, window[0].1..window[key.len() - 1].1 + 1));
                     }
                 }
             }
+            let Some(words) = matched
+                .iter()
+                .map(|(_, words)| words.clone())
+                .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
+            else {
+                continue;
+            };
+            let terms = group
+                .terms
+                .iter()
+                .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)));
+            for (i, (lang, text)) in terms.enumerate() {
+                if !matched.iter().any(|(term, _)| *term == i) {
+                    found.push(Expansion {
+                        lang,
+                        text: text.clone(),
+                        words: words.clone(),
+                    });
+                }
+            }
         }
-        found.sort();
-        found.dedup();
+        found.sort_by(|a, b| (a.lang, &a.text).cmp(&(b.lang, &b.text)));
+        found.dedup_by(|a, b| a.lang == b.lang && a.text == b.text);
         found
     }
 }
@@ -142,8 +232,9 @@ fr = ["DPJ", "protection de la jeunesse"]
     }
 
     fn expand(query: &str) -> Vec<(Lang, String)> {
+        let words: Vec<String> = query.split_whitespace().map(String::from).collect();
         matcher()
-            .expand(query)
+            .expand(&words)
             .into_iter()
             .map(|e| (e.lang, e.text))
             .collect()
@@ -173,6 +264,39 @@ fr = ["DPJ", "protection de la jeunesse"]
     fn only_whole_terms_match() {
         assert!(expand("kit").is_empty());
         assert!(expand("rape").is_empty());
+    }
+
+    /// Query, and the terms it should bring: forms, separators and stop words do not matter.
+    #[test]
+    fn terms_match_in_any_form() {
+        let file = r#"
+[[group]]
+en = ["morning-after pill", "emergency contraception"]
+fr = ["pilule du lendemain"]
+es = ["violación"]
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synonyms.toml");
+        std::fs::write(&path, file).unwrap();
+        let matcher = Matcher::new(&Synonyms::load(&path).unwrap());
+        let table: &[(&str, usize, Range<usize>)] = &[
+            ("morning after pill", 3, 0..3),
+            ("MORNING-AFTER PILLS", 3, 0..2),
+            ("need morning after pill now", 3, 1..4),
+            ("pilules lendemain", 3, 0..2),
+            ("violaciones que hacer", 3, 0..1),
+            ("violacion", 3, 0..1),
+            ("morning pill", 0, 0..0),
+        ];
+        for (query, count, words) in table {
+            let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
+            let found = matcher.expand(&typed);
+            assert_eq!(found.len(), *count, "{query}: {found:?}");
+            assert!(
+                found.iter().all(|e| e.words == *words),
+                "{query}: {found:?}"
+            );
+        }
     }
 
     #[test]

@@ -11,12 +11,14 @@
 //! | `es`      | compounds, stop words, folding, Spanish stemmer                        |
 //! | `neutral` | elision, compounds, folding (no stemming: names, acronyms, prefixes)   |
 //!
-//! Stop words are removed before folding because tantivy's lists hold accented words.
+//! Stop words (`stop_words`: Snowball's lists, less the words that carry meaning in this
+//! guide's questions) are removed before folding, as the lists hold accented words.
 //! Changing any chain changes the index: bump [`ANALYSIS_VERSION`] so that indexes built
 //! by an older chain are rebuilt.
 
 mod filters;
 mod memo;
+mod stop_words;
 mod words;
 
 use tantivy::tokenizer::{
@@ -28,7 +30,7 @@ use crate::language::Lang;
 use filters::{Rewrite, english_possessive, french_elision, split_compounds};
 
 /// Stored in every index; an index built with another version is stale.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Name under which the neutral analyzer is registered.
 pub const NEUTRAL: &str = "neutral";
@@ -45,22 +47,20 @@ pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
         Some(Lang::Fr) => start
             .filter(Rewrite(french_elision))
             .filter(Rewrite(split_compounds))
-            .filter(stop_words(Language::French))
+            .filter(stop_words(stop_words::FRENCH))
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::French))
             .build(),
         Some(Lang::En) => start
             .filter(Rewrite(english_possessive))
             .filter(Rewrite(split_compounds))
-            .filter(StopWordFilter::remove(
-                ENGLISH_STOP_WORDS.iter().map(|w| w.to_string()),
-            ))
+            .filter(stop_words(stop_words::ENGLISH))
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::English))
             .build(),
         Some(Lang::Es) => start
             .filter(Rewrite(split_compounds))
-            .filter(stop_words(Language::Spanish))
+            .filter(stop_words(stop_words::SPANISH))
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::Spanish))
             .build(),
@@ -72,178 +72,19 @@ pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
     }
 }
 
-/// Snowball's English stop words. tantivy ships Lucene's 33, which keep the words of
-/// questions (`how`, `who`, `can`, `my`, `after`) that then outweigh the words that matter.
-const ENGLISH_STOP_WORDS: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "myself",
-    "we",
-    "our",
-    "ours",
-    "ourselves",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "he",
-    "him",
-    "his",
-    "himself",
-    "she",
-    "her",
-    "hers",
-    "herself",
-    "it",
-    "its",
-    "itself",
-    "they",
-    "them",
-    "their",
-    "theirs",
-    "themselves",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "this",
-    "that",
-    "these",
-    "those",
-    "am",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "have",
-    "has",
-    "had",
-    "having",
-    "do",
-    "does",
-    "did",
-    "doing",
-    "would",
-    "should",
-    "could",
-    "ought",
-    "i'm",
-    "you're",
-    "we're",
-    "they're",
-    "i've",
-    "you've",
-    "we've",
-    "they've",
-    "i'd",
-    "you'd",
-    "he'd",
-    "she'd",
-    "we'd",
-    "they'd",
-    "i'll",
-    "you'll",
-    "he'll",
-    "she'll",
-    "we'll",
-    "they'll",
-    "isn't",
-    "aren't",
-    "wasn't",
-    "weren't",
-    "hasn't",
-    "haven't",
-    "hadn't",
-    "doesn't",
-    "don't",
-    "didn't",
-    "won't",
-    "wouldn't",
-    "shan't",
-    "shouldn't",
-    "can't",
-    "cannot",
-    "couldn't",
-    "mustn't",
-    "let's",
-    "a",
-    "an",
-    "the",
-    "and",
-    "but",
-    "if",
-    "or",
-    "because",
-    "as",
-    "until",
-    "while",
-    "of",
-    "at",
-    "by",
-    "for",
-    "with",
-    "about",
-    "against",
-    "between",
-    "into",
-    "through",
-    "during",
-    "before",
-    "after",
-    "above",
-    "below",
-    "to",
-    "from",
-    "up",
-    "down",
-    "in",
-    "out",
-    "on",
-    "off",
-    "over",
-    "under",
-    "again",
-    "further",
-    "then",
-    "once",
-    "here",
-    "there",
-    "when",
-    "where",
-    "why",
-    "how",
-    "all",
-    "any",
-    "both",
-    "each",
-    "few",
-    "more",
-    "most",
-    "other",
-    "some",
-    "such",
-    "no",
-    "nor",
-    "not",
-    "only",
-    "own",
-    "same",
-    "so",
-    "than",
-    "too",
-    "very",
-    "can",
-    "will",
-    "just",
-];
+fn stop_words(list: &[&str]) -> StopWordFilter {
+    StopWordFilter::remove(list.iter().map(|w| w.to_string()))
+}
 
-fn stop_words(language: Language) -> StopWordFilter {
-    StopWordFilter::new(language).expect("tantivy ships stop words for fr, en and es")
+/// Whether `word` (lowercase) is one of `lang`'s stop words: no content, but a sign of
+/// the language it is written in.
+pub fn is_stop_word(lang: Lang, word: &str) -> bool {
+    let list = match lang {
+        Lang::Fr => stop_words::FRENCH,
+        Lang::En => stop_words::ENGLISH,
+        Lang::Es => stop_words::SPANISH,
+    };
+    list.contains(&word)
 }
 
 /// The name an analyzer is registered under in the index.

@@ -135,6 +135,8 @@ fn run(lab: Lab) -> Result<()> {
                 if misses {
                     println!("\nAnswers not first:\n");
                     print!("{}", eval::misses_report(&eval::misses(&engine, &judged)));
+                    println!("\nFirst hit in another language than the query's:\n");
+                    print!("{}", eval::language_misses(&engine, &judged));
                 }
                 println!();
             }

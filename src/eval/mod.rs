@@ -193,6 +193,23 @@ pub fn language_of_results(
     queries: &[JudgedQuery],
 ) -> BTreeMap<Option<Lang>, (usize, usize)> {
     let mut counts: BTreeMap<Option<Lang>, (usize, usize)> = BTreeMap::new();
+    for (query, _, right) in first_hit_languages(engine, queries) {
+        let count = counts
+            .entry(query.own_language.then_some(query.lang))
+            .or_default();
+        count.0 += usize::from(right);
+        count.1 += 1;
+    }
+    counts
+}
+
+/// Each query run under each interface language other than its own: the interface, and
+/// whether the first hit is in the query's language.
+fn first_hit_languages<'q>(
+    engine: &Engine,
+    queries: &'q [JudgedQuery],
+) -> Vec<(&'q JudgedQuery, Lang, bool)> {
+    let mut runs = Vec::new();
     for query in queries {
         for ui in Lang::ALL.into_iter().filter(|ui| *ui != query.lang) {
             let request = SearchRequest {
@@ -204,14 +221,22 @@ pub fn language_of_results(
                 .search(&request)
                 .ok()
                 .and_then(|r| r.hits.into_iter().next());
-            let count = counts
-                .entry(query.own_language.then_some(query.lang))
-                .or_default();
-            count.0 += usize::from(first.is_some_and(|hit| hit.lang == query.lang));
-            count.1 += 1;
+            runs.push((query, ui, first.is_some_and(|hit| hit.lang == query.lang)));
         }
     }
-    counts
+    runs
+}
+
+/// The queries of a language of their own whose first hit is in another language under
+/// an interface in another language, as lines.
+pub fn language_misses(engine: &Engine, queries: &[JudgedQuery]) -> String {
+    let mut out = String::new();
+    for (query, ui, right) in first_hit_languages(engine, queries) {
+        if query.own_language && !right {
+            let _ = writeln!(out, "{} [{}] under ui={ui}", query.q, query.lang);
+        }
+    }
+    out
 }
 
 /// The queries for which `engine` finds nothing at all.

@@ -32,7 +32,7 @@ use crate::synonyms::Synonyms;
 
 /// Bump when the schema or what is stored changes; with [`ANALYSIS_VERSION`] it decides
 /// whether an index on disk can be used.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "manifest.json";

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis;
 use crate::document::Document;
+#[cfg(doc)]
+use crate::language::Lang;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
@@ -19,6 +21,9 @@ pub struct Word {
     /// The most frequent spelling in the corpus, lowercase.
     pub surface: String,
     pub count: u64,
+    /// Occurrences in the documents of each language, in [`Lang::ALL`] order: which
+    /// language a word belongs to, as the corpus uses it.
+    pub by_lang: [u64; 3],
 }
 
 /// Words sorted by folded form.
@@ -31,31 +36,37 @@ impl Vocabulary {
     pub fn of(documents: &[Document]) -> Vocabulary {
         // Words as written → occurrences: one hash lookup per word of the corpus, no
         // allocation; each distinct written word is then analysed once.
-        let mut written_counts: FxHashMap<&str, u64> = FxHashMap::default();
+        let mut written_counts: FxHashMap<&str, [u64; 3]> = FxHashMap::default();
         for document in documents {
+            let lang = document.about.lang.ordinal() as usize;
             let texts = std::iter::once(&document.about.title)
                 .chain(document.passages.iter().flat_map(|p| [&p.heading, &p.text]));
             for text in texts {
-                analysis::for_each_word(text, |word| *written_counts.entry(word).or_default() += 1);
+                analysis::for_each_word(text, |word| {
+                    written_counts.entry(word).or_default()[lang] += 1
+                });
             }
         }
-        // Folded form → spelling → occurrences. The folded form is the first token the
-        // neutral chain makes of a word: a compound whole, not its parts.
+        // Folded form → (spelling → occurrences, occurrences per language). The folded
+        // form is the first token the neutral chain makes of a word: a compound whole, not
+        // its parts.
         let mut neutral = analysis::analyzer(None);
-        let mut counts: FxHashMap<String, FxHashMap<String, u64>> = FxHashMap::default();
+        let mut counts: FxHashMap<String, (FxHashMap<String, u64>, [u64; 3])> =
+            FxHashMap::default();
         for (written, occurrences) in written_counts {
             let mut stream = neutral.token_stream(written);
             if let Some(token) = stream.next() {
-                *counts
-                    .entry(token.text.clone())
-                    .or_default()
-                    .entry(surface(written, &token.text))
-                    .or_default() += occurrences;
+                let (spellings, by_lang) = counts.entry(token.text.clone()).or_default();
+                *spellings.entry(surface(written, &token.text)).or_default() +=
+                    occurrences.iter().sum::<u64>();
+                for (total, n) in by_lang.iter_mut().zip(occurrences) {
+                    *total += n;
+                }
             }
         }
         let mut words: Vec<Word> = counts
             .into_iter()
-            .map(|(folded, spellings)| {
+            .map(|(folded, (spellings, by_lang))| {
                 let count = spellings.values().sum();
                 // On a tie, the accented spelling: texts drop accents more often than add them.
                 let accents = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
@@ -71,6 +82,7 @@ impl Vocabulary {
                     folded,
                     surface,
                     count,
+                    by_lang,
                 }
             })
             .collect();
@@ -92,9 +104,15 @@ impl Vocabulary {
 
     /// Whether the corpus has this word (a folded form).
     pub fn contains(&self, folded: &str) -> bool {
+        self.get(folded).is_some()
+    }
+
+    /// The corpus's word of this folded form, if it has it.
+    pub fn get(&self, folded: &str) -> Option<&Word> {
         self.words
             .binary_search_by(|w| w.folded.as_str().cmp(folded))
-            .is_ok()
+            .ok()
+            .map(|i| &self.words[i])
     }
 
     /// Words within `max_edits` (at most 2) of `folded`, a transposition counting as one

@@ -169,6 +169,7 @@ mod tests {
             hits: Vec::new(),
             facets: Facets::default(),
             did_you_mean: None,
+            relaxed: None,
             starting_points: Vec::new(),
             took_ms: 0.0,
         }

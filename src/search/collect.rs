@@ -20,6 +20,8 @@ use crate::index::Ordinals;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DocMatch {
     pub doc_ord: u64,
+    /// How much of the query the document covers (see `Engine::coverage`).
+    pub coverage: f32,
     pub group_ord: u64,
     pub type_ord: u64,
     pub lang_ord: u64,
@@ -100,6 +102,7 @@ impl SegmentCollector for SegmentBestPassages {
             .filter(|(_, ((score, _), _))| *score > NO_MATCH)
             .map(|(doc_ord, (&(score, doc), about))| DocMatch {
                 doc_ord: doc_ord as u64,
+                coverage: 0.0,
                 group_ord: about.group.into(),
                 type_ord: about.doc_type.into(),
                 lang_ord: about.lang.into(),
@@ -107,5 +110,59 @@ impl SegmentCollector for SegmentBestPassages {
                 passage: DocAddress::new(self.segment, doc),
             })
             .collect()
+    }
+}
+
+/// Collects which documents have a matching passage: a flag per document ordinal. It
+/// does not score, so it walks the postings and nothing more.
+pub struct Covered(pub Arc<Ordinals>);
+
+pub struct SegmentCovered {
+    document_of: Arc<[u32]>,
+    found: Vec<bool>,
+}
+
+impl Collector for Covered {
+    type Fruit = Vec<bool>;
+    type Child = SegmentCovered;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentCovered> {
+        let document_of = self.0.document_of.get(segment as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no ordinals for segment {segment}"))
+        })?;
+        Ok(SegmentCovered {
+            document_of: document_of.clone(),
+            found: vec![false; self.0.documents.len()],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<bool>>) -> tantivy::Result<Vec<bool>> {
+        let mut merged = vec![false; self.0.documents.len()];
+        for found in fruits {
+            for (kept, new) in merged.iter_mut().zip(found) {
+                *kept |= new;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentCovered {
+    type Fruit = Vec<bool>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.found[self.document_of[doc as usize] as usize] = true;
+    }
+
+    fn harvest(self) -> Vec<bool> {
+        self.found
     }
 }

@@ -80,7 +80,10 @@ impl Engine {
     pub fn highlight(&self, passages: &[Passage], lang: Lang, q: &str) -> Vec<Vec<Range<usize>>> {
         let languages = [(lang, 1.0)];
         let query: Box<dyn tantivy::query::Query> = match validate_query(q) {
-            Ok(()) => self.query(q, &languages).0,
+            Ok(()) => {
+                let parsed = crate::search::ParsedQuery::parse(q);
+                self.query(q, &parsed, &languages, None).0.query
+            }
             Err(_) => Box::new(tantivy::query::EmptyQuery),
         };
         let mut snippets = Snippets::whole(&self.searcher, &*query);

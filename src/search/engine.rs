@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, Query};
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
@@ -14,12 +14,14 @@ use crate::index::{DocumentEntry, OpenIndex};
 use crate::language::{Detection, Detector, Lang};
 
 use super::cache::{Kept, ResponseCache};
-use super::collect::{BestPassages, DocMatch};
+use super::collect::{BestPassages, Covered, DocMatch};
 use super::expand::{self, Expanded};
-use super::query::{self, Analyzers, ParsedQuery};
-use super::rank::{best_first, group, preference, weigh_languages};
+use super::query::{self, Analyzers, Built, ParsedQuery, WordQueries};
+use super::rank::{best_first, group, preference, query_language, weigh_languages};
 use super::request::{SearchError, SearchRequest, validate_query};
-use super::response::{Facets, Hit, LanguageReport, Link, SearchResponse, document_url};
+use super::response::{
+    Facets, Hit, LanguageReport, Link, Relaxation, SearchResponse, document_url,
+};
 use super::snippet::Snippets;
 use super::suggest::{self, Suggestions};
 
@@ -112,10 +114,43 @@ impl Engine {
             },
             None => self.detector.detect(&request.query),
         };
-        let languages = weigh_languages(&detection, request.ui);
-        let (query, expanded) = self.query(&request.query, &languages);
+        let evidence = self.language_evidence(&ParsedQuery::parse(&request.query).words);
+        let query_lang = request
+            .lang
+            .or_else(|| query_language(&evidence, &detection));
+        let languages = weigh_languages(request.lang, query_lang, detection.best, request.ui);
         let collector = BestPassages(self.open.ordinals.clone());
-        let matches = self.searcher.search(&*query, &collector)?;
+        // As typed; then, while nothing is found, relaxed step by step.
+        let parsed = ParsedQuery::parse(&request.query);
+        let steps = [
+            None,
+            Some(Relaxation::PhrasesAsWords),
+            Some(Relaxation::EveryWord),
+        ];
+        let mut relaxed = None;
+        let (mut built, mut expanded) = self.query(&request.query, &parsed, &languages, relaxed);
+        let mut matches = self.searcher.search(&*built.query, &collector)?;
+        for step in steps.into_iter().skip(1) {
+            let pointless = step == Some(Relaxation::PhrasesAsWords)
+                && parsed.phrases.is_empty()
+                && parsed.excluded.is_empty();
+            if !matches.is_empty() || pointless {
+                continue;
+            }
+            relaxed = step;
+            (built, expanded) = self.query(
+                &request.query,
+                &parsed.without_operators(),
+                &languages,
+                relaxed,
+            );
+            matches = self.searcher.search(&*built.query, &collector)?;
+        }
+        let query = built.query;
+        let coverage = self.coverage(&built.words)?;
+        for m in &mut matches {
+            m.coverage = coverage[m.doc_ord as usize];
+        }
 
         let type_ord = request
             .doc_type
@@ -127,7 +162,7 @@ impl Engine {
         let filtered = matches.into_iter().filter(|m| {
             type_ord.is_none_or(|t| m.type_ord == t) && lang_ord.is_none_or(|l| m.lang_ord == l)
         });
-        let preference = preference(detection.sure(), request.ui);
+        let preference = preference(query_lang, request.ui);
         let ranked = if request.group {
             group(filtered, self.open.ordinals.groups, &preference)
         } else {
@@ -146,7 +181,7 @@ impl Engine {
         Ok(SearchResponse {
             query: request.query.clone(),
             language: LanguageReport {
-                detected: detection.sure().or(request.lang),
+                detected: query_lang,
                 confidence: detection.confidence,
                 searched: languages.iter().map(|(lang, _)| *lang).collect(),
             },
@@ -154,6 +189,7 @@ impl Engine {
             hits,
             facets,
             did_you_mean: expanded.did_you_mean,
+            relaxed,
             starting_points: if total == 0 {
                 self.starting_points(request.ui)
             } else {
@@ -168,19 +204,105 @@ impl Engine {
     pub(super) fn query(
         &self,
         text: &str,
+        parsed: &ParsedQuery,
         languages: &[(Lang, f32)],
-    ) -> (Box<dyn Query>, Expanded) {
-        let parsed = ParsedQuery::parse(text);
+        relaxed: Option<Relaxation>,
+    ) -> (Built, Expanded) {
+        let every_word = relaxed == Some(Relaxation::EveryWord);
         let known = |word: &str| self.known(word, languages);
-        let expanded = expand::expand(text, &parsed, &self.open.vocabulary, &self.synonyms, &known);
-        let query = query::build(
-            &parsed,
+        let expanded = expand::expand(
+            text,
+            parsed,
+            &self.open.vocabulary,
+            &self.synonyms,
+            &known,
+            every_word,
+        );
+        let present = |field, term: &str| {
+            let term = tantivy::Term::from_field_text(field, term);
+            self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+        };
+        let built = query::build(
+            parsed,
             &expanded.alternatives,
             languages,
             &self.open.fields,
             &self.analyzers,
+            &present,
+            every_word,
         );
-        (query, expanded)
+        (built, expanded)
+    }
+
+    /// How much of the query each document covers, by document ordinal: one for each typed
+    /// word it has (as typed, corrected or completed), part of one for a word it has only
+    /// through a synonym.
+    fn coverage(&self, words: &[WordQueries]) -> Result<Vec<f32>, SearchError> {
+        let mut coverage = vec![0.0; self.open.ordinals.documents.len()];
+        let collector = Covered(self.open.ordinals.clone());
+        let found = |queries: &[Box<dyn Query>]| -> Result<Vec<bool>, SearchError> {
+            if queries.is_empty() {
+                return Ok(Vec::new());
+            }
+            let union = BooleanQuery::union(queries.iter().map(|q| q.box_clone()).collect());
+            Ok(self.searcher.search(&union, &collector)?)
+        };
+        let documents = coverage.len().max(1) as f32;
+        for word in words {
+            let typed = found(&word.typed)?;
+            let synonym = found(&word.synonym)?;
+            let having = typed.iter().filter(|&&f| f).count() as f32;
+            // A word most documents have tells them apart less than a rare one.
+            let weight = (1.0 + documents / (1.0 + having)).ln();
+            for (doc, credit) in coverage.iter_mut().enumerate() {
+                if typed.get(doc).copied().unwrap_or(false) {
+                    *credit += weight;
+                } else if synonym.get(doc).copied().unwrap_or(false) {
+                    *credit += SYNONYM_COVERAGE * weight;
+                }
+            }
+        }
+        Ok(coverage)
+    }
+
+    /// What the words of a query say of its language: each word counts for the languages
+    /// of the corpus's texts that use it, in proportion to how often each does (a name
+    /// every version has says little; `consentement` says French); a stop word counts for
+    /// the languages whose stop word it is; an unknown word, through its correction.
+    fn language_evidence(&self, words: &[String]) -> [f32; 3] {
+        let mut evidence = [0.0; 3];
+        let mut neutral = crate::analysis::analyzer(None);
+        for word in words {
+            let lowercase = word.to_lowercase();
+            let stop: Vec<Lang> = Lang::ALL
+                .into_iter()
+                .filter(|&lang| crate::analysis::is_stop_word(lang, &lowercase))
+                .collect();
+            if !stop.is_empty() {
+                for lang in &stop {
+                    evidence[lang.ordinal() as usize] += STOP_WORD_EVIDENCE / stop.len() as f32;
+                }
+                continue;
+            }
+            let Some(folded) = crate::analysis::tokens(&mut neutral, word)
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            let vocabulary = &self.open.vocabulary;
+            let used = vocabulary.get(&folded.text).or_else(|| {
+                let edits = expand::tolerated_edits(word)?;
+                vocabulary.near(&folded.text, edits, 1).into_iter().next()
+            });
+            if let Some(used) = used {
+                let total = used.by_lang.iter().sum::<u64>().max(1) as f32;
+                for (lang, n) in evidence.iter_mut().zip(used.by_lang) {
+                    *lang += n as f32 / total;
+                }
+            }
+        }
+        evidence
     }
 
     /// Whether the text of one of `languages` has `word`, as that language analyses it.
@@ -299,6 +421,13 @@ impl Engine {
         })
     }
 }
+
+/// What a typed word found only through a synonym counts for, in a document's coverage.
+const SYNONYM_COVERAGE: f32 = 0.5;
+/// What a stop word says of the query's language, against a content word's one: grammar
+/// words tell the language a person writes in better than names and terms borrowed from
+/// another (`harcèlement au travail qué puedo hacer` is written in Spanish).
+const STOP_WORD_EVIDENCE: f32 = 3.0;
 
 /// The guide sections offered when a search finds nothing: what to do now, where to get
 /// help, and what counts as sexual violence.

@@ -33,7 +33,7 @@ pub struct Expanded {
 }
 
 /// How many edits a word of this many characters tolerates; `None` for none.
-fn tolerated_edits(word: &str) -> Option<usize> {
+pub(super) fn tolerated_edits(word: &str) -> Option<usize> {
     let length = word.chars().count();
     let acronym = length > 1 && word.chars().all(|c| !c.is_lowercase());
     let number = word.chars().any(|c| c.is_numeric());
@@ -46,13 +46,15 @@ fn tolerated_edits(word: &str) -> Option<usize> {
 }
 
 /// `known(word)` tells whether a searched language's index has the word in some form (a
-/// stemmed `raped` is `rape`): such a word is never corrected.
+/// stemmed `raped` is `rape`): such a word is never corrected. `every_word`: complete
+/// every word, not only the last (a query relaxed because it found nothing).
 pub fn expand(
     query: &str,
     parsed: &ParsedQuery,
     vocabulary: &Vocabulary,
     synonyms: &Matcher,
     known: &dyn Fn(&str) -> bool,
+    every_word: bool,
 ) -> Expanded {
     let mut neutral = analyzer(None);
     let mut expanded = Expanded::default();
@@ -70,7 +72,8 @@ pub fn expand(
         found.dedup_by_key(|t| t.position);
         for token in found {
             let mut completions = Vec::new();
-            if is_last && completing && token.text.chars().count() >= MIN_PREFIX_CHARS {
+            let completed = (is_last && completing) || every_word;
+            if completed && token.text.chars().count() >= MIN_PREFIX_CHARS {
                 completions = vocabulary
                     .completions(&token.text, MAX_COMPLETIONS + 1)
                     .into_iter()
@@ -83,6 +86,8 @@ pub fn expand(
                 expanded.alternatives.push(Alternative {
                     text: completion.surface.clone(),
                     lang: None,
+                    words: i..i + 1,
+                    synonym: false,
                     weight: if unknown {
                         PREFIX_WEIGHT
                     } else {
@@ -105,6 +110,8 @@ pub fn expand(
                     expanded.alternatives.push(Alternative {
                         text: word.surface.clone(),
                         lang: None,
+                        words: i..i + 1,
+                        synonym: false,
                         weight: CORRECTION_WEIGHT,
                     });
                 }
@@ -115,10 +122,12 @@ pub fn expand(
     if any_correction {
         expanded.did_you_mean = Some(corrected_words.join(" "));
     }
-    for synonym in synonyms.expand(&parsed.words.join(" ")) {
+    for synonym in synonyms.expand(&parsed.words) {
         expanded.alternatives.push(Alternative {
             text: synonym.text,
             lang: Some(synonym.lang),
+            words: synonym.words,
+            synonym: true,
             weight: SYNONYM_WEIGHT,
         });
     }
@@ -144,6 +153,7 @@ mod tests {
             &vocabulary(),
             &matcher,
             &|word| word == "sexuels",
+            false,
         )
     }
 

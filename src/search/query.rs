@@ -10,6 +10,7 @@
 //! exact forms, names and acronyms for every document.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -42,6 +43,10 @@ pub struct Alternative {
     /// `None`: the searched languages and the neutral field.
     pub lang: Option<Lang>,
     pub weight: f32,
+    /// The typed words it stands for (positions in [`ParsedQuery::words`]).
+    pub words: Range<usize>,
+    /// A synonym says the same in other words; a completion or a correction is the word.
+    pub synonym: bool,
 }
 
 /// What a person typed, taken apart.
@@ -53,6 +58,23 @@ pub struct ParsedQuery {
 }
 
 impl ParsedQuery {
+    /// The query with its phrases as plain words, and nothing excluded.
+    pub fn without_operators(&self) -> ParsedQuery {
+        let phrase_words = self.phrases.iter().flat_map(|p| p.split_whitespace());
+        let mut words: Vec<String> = self
+            .words
+            .iter()
+            .map(String::as_str)
+            .chain(phrase_words)
+            .map(String::from)
+            .collect();
+        words.truncate(MAX_WORDS);
+        ParsedQuery {
+            words,
+            ..ParsedQuery::default()
+        }
+    }
+
     pub fn parse(input: &str) -> ParsedQuery {
         let mut parsed = ParsedQuery::default();
         let mut rest = input.trim_start();
@@ -122,38 +144,87 @@ impl Analyzers {
     }
 }
 
-/// Builds the query for `parsed`, searching `languages` with their weights.
+/// A search's query, and for each typed word the queries that find it: as typed (or
+/// corrected, or completed), and through a synonym. A document's coverage of the query
+/// is counted with them.
+pub struct Built {
+    pub query: Box<dyn Query>,
+    pub words: Vec<WordQueries>,
+}
+
+#[derive(Default)]
+pub struct WordQueries {
+    pub typed: Vec<Box<dyn Query>>,
+    pub synonym: Vec<Box<dyn Query>>,
+}
+
+/// Builds the query for `parsed`, searching `languages` with their weights. `present`
+/// tells whether a field has a term at all: a term it lacks costs no clause. With
+/// `stop_words`, stop words are searched too, in the neutral field (a query relaxed
+/// because it found nothing).
 pub fn build(
     parsed: &ParsedQuery,
     alternatives: &[Alternative],
     languages: &[(Lang, f32)],
     fields: &Fields,
     analyzers: &Analyzers,
-) -> Box<dyn Query> {
+    present: &dyn Fn(Field, &str) -> bool,
+    stop_words: bool,
+) -> Built {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
+    let word_of = word_positions(&parsed.words);
+    let mut per_word: Vec<WordQueries> = parsed
+        .words
+        .iter()
+        .map(|_| WordQueries::default())
+        .collect();
 
     let mut kept_by_each = Vec::new();
     for &(lang, weight) in languages {
-        let found = analyzers.analyse(Some(lang), &words);
-        kept_by_each.push(found.iter().map(|t| t.position).collect::<Vec<_>>());
+        let all = analyzers.analyse(Some(lang), &words);
+        kept_by_each.push(all.iter().map(|t| t.position).collect::<Vec<_>>());
+        let found: Vec<AnalysedToken> = all
+            .into_iter()
+            .filter(|t| {
+                weighted_fields(fields, lang)
+                    .iter()
+                    .any(|(f, _)| present(*f, &t.text))
+            })
+            .collect();
+        for token in &found {
+            for (field, _) in weighted_fields(fields, lang) {
+                per_word[word_of(token.offsets.start)]
+                    .typed
+                    .push(term_query(field, &token.text));
+            }
+        }
         if let Some(query) = words_query(&found, fields, lang) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
     }
     // A stop word of any searched language stays out of the neutral field: it is no name
     // nor acronym, and it would match most passages of that language.
-    let neutral: Vec<Box<dyn Query>> = analyzers
+    let neutral: Vec<AnalysedToken> = analyzers
         .analyse(None, &words)
         .into_iter()
-        .filter(|t| kept_by_each.iter().all(|kept| kept.contains(&t.position)))
-        .map(|t| term_query(fields.names, &t.text))
+        .filter(|t| stop_words || kept_by_each.iter().all(|kept| kept.contains(&t.position)))
+        .filter(|t| present(fields.names, &t.text))
         .collect();
+    for token in &neutral {
+        per_word[word_of(token.offsets.start)]
+            .typed
+            .push(term_query(fields.names, &token.text));
+    }
     if !neutral.is_empty() {
+        let terms = neutral
+            .iter()
+            .map(|t| term_query(fields.names, &t.text))
+            .collect();
         clauses.push((
             Occur::Should,
             Box::new(BoostQuery::new(
-                Box::new(BooleanQuery::union(neutral)),
+                Box::new(BooleanQuery::union(terms)),
                 NEUTRAL_BOOST,
             )),
         ));
@@ -170,14 +241,29 @@ pub fn build(
         for (field, lang, boost) in targets(languages, neutral, fields) {
             let boost = boost * alternative.weight;
             let found = analyzers.analyse(lang, &alternative.text);
-            match found.as_slice() {
-                [] => {}
+            if found.is_empty() || !found.iter().all(|t| present(field, &t.text)) {
+                continue;
+            }
+            let query = match found.as_slice() {
                 [one] => {
                     *alternative_terms
                         .entry((field, one.text.clone()))
-                        .or_default() += boost
+                        .or_default() += boost;
+                    term_query(field, &one.text)
                 }
-                _ => clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost))),
+                _ => {
+                    clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost)));
+                    phrase_query(field, &found)
+                }
+            };
+            for word in alternative.words.clone() {
+                let queries = &mut per_word[word];
+                let list = if alternative.synonym {
+                    &mut queries.synonym
+                } else {
+                    &mut queries.typed
+                };
+                list.push(query.box_clone());
             }
         }
     }
@@ -195,10 +281,31 @@ pub fn build(
             clauses.push((Occur::MustNot, query));
         }
     }
-    if !has_positive {
-        return Box::new(EmptyQuery);
+    let query: Box<dyn Query> = if has_positive {
+        Box::new(BooleanQuery::new(clauses))
+    } else {
+        Box::new(EmptyQuery)
+    };
+    Built {
+        query,
+        words: per_word,
     }
-    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Which of `words` (joined by single spaces) a byte offset of the joined text is in.
+fn word_positions(words: &[String]) -> impl Fn(usize) -> usize + use<> {
+    let mut ends = Vec::with_capacity(words.len());
+    let mut end = 0;
+    for word in words {
+        end += word.len();
+        ends.push(end);
+        end += 1;
+    }
+    move |offset| {
+        ends.iter()
+            .position(|&end| offset < end)
+            .unwrap_or(ends.len().saturating_sub(1))
+    }
 }
 
 /// The words of one language on its title, heading and body fields, with a proximity
@@ -391,6 +498,8 @@ mod tests {
                 text: text.into(),
                 lang: None,
                 weight: 0.5,
+                words: 0..1,
+                synonym: false,
             })
             .into();
         let query = build(
@@ -399,7 +508,10 @@ mod tests {
             &[(Lang::Fr, 1.0)],
             &fields,
             &Analyzers::default(),
-        );
+            &|_, _| true,
+            false,
+        )
+        .query;
         let mut walks = 0;
         let stem = Term::from_field_text(fields.of(Lang::Fr).body, "sexuel");
         query.query_terms(&mut |term, _| walks += usize::from(*term == stem));

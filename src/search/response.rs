@@ -18,10 +18,23 @@ pub struct SearchResponse {
     /// The query with its unknown words corrected from the corpus's vocabulary, if any was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_you_mean: Option<String>,
+    /// How the query was relaxed to find something, when it found nothing as typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxed: Option<Relaxation>,
     /// When nothing matched: guide sections to start from, in the interface's language.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub starting_points: Vec<Link>,
     pub took_ms: f64,
+}
+
+/// The steps by which a query that found nothing is relaxed, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relaxation {
+    /// Quoted phrases searched as plain words, and nothing excluded.
+    PhrasesAsWords,
+    /// Every word also as the beginning of a longer one, and stop words counted too.
+    EveryWord,
 }
 
 #[derive(Debug, Clone, Serialize)]
