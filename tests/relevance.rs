@@ -1,6 +1,7 @@
-//! The relevance evaluation as a test: guide-search on the judged queries must stay above
-//! the floors recorded in `tests/relevance/floor.toml`, and ahead of both baselines on
-//! every kind of query.
+//! The relevance evaluation as a test: on each judged set of `tests/relevance/`,
+//! guide-search must stay above the floors of `tests/relevance/floor.toml`, ahead of both
+//! baselines on every kind of query, and find something for every query; on the blind
+//! set, its first hit must be in the query's language under an interface in another.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,15 +20,16 @@ struct Floor {
     ndcg_at_10: f64,
     mrr_at_10: f64,
     success_at_3: BTreeMap<Lang, f64>,
+    /// Share of runs whose first hit is in the query's language (queries of a language of
+    /// their own, under the two other interfaces).
+    first_hit_in_query_language: Option<f64>,
 }
 
 #[test]
-fn relevance_stays_above_its_floor_and_ahead_of_the_baselines() {
+fn relevance_stays_above_its_floors_and_ahead_of_the_baselines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance");
-    let floor: Floor =
+    let floors: BTreeMap<String, Floor> =
         toml::from_str(&std::fs::read_to_string(root.join("floor.toml")).unwrap()).unwrap();
-    let queries = eval::load_queries(&root.join("queries.toml")).unwrap();
-    assert!(queries.len() >= 150);
 
     let detector = Arc::new(Detector::new());
     let dir = tempfile::tempdir().unwrap();
@@ -47,34 +49,55 @@ fn relevance_stays_above_its_floor_and_ahead_of_the_baselines() {
     let fts5 = baselines::Fts5::new(&documents).unwrap();
     let tantivy = baselines::TantivyDefault::new(&documents).unwrap();
 
-    let ours = eval::evaluate(&engine, &queries);
-    let others: Vec<_> = [&fts5 as &dyn Ranker, &tantivy]
-        .iter()
-        .map(|r| eval::evaluate(*r, &queries))
-        .collect();
-    let table = eval::table(&[&[ours.clone()][..], &others].concat());
-
-    assert!(
-        ours.overall.ndcg >= floor.ndcg_at_10,
-        "nDCG@10 below its floor:\n{table}"
-    );
-    assert!(
-        ours.overall.mrr >= floor.mrr_at_10,
-        "MRR@10 below its floor:\n{table}"
-    );
-    for (lang, minimum) in &floor.success_at_3 {
+    for (slice, _) in eval::SLICES {
+        let floor = &floors[slice];
+        let queries = eval::load_queries(&eval::slice_path(&root, slice).unwrap()).unwrap();
+        assert!(queries.len() >= 150, "{slice}: {} queries", queries.len());
+        let ours = eval::evaluate(&engine, &queries);
+        let others: Vec<_> = [&fts5 as &dyn Ranker, &tantivy]
+            .iter()
+            .map(|r| eval::evaluate(*r, &queries))
+            .collect();
+        let table = eval::table(&[&[ours.clone()][..], &others].concat());
         assert!(
-            ours.by_lang[lang].success_at_3 >= *minimum,
-            "success@3 in {lang} below its floor:\n{table}"
+            ours.overall.ndcg >= floor.ndcg_at_10,
+            "{slice}: nDCG@10 below its floor:\n{table}"
         );
-    }
-    for (kind, scores) in &ours.by_kind {
-        for other in &others {
+        assert!(
+            ours.overall.mrr >= floor.mrr_at_10,
+            "{slice}: MRR@10 below its floor:\n{table}"
+        );
+        for (lang, minimum) in &floor.success_at_3 {
             assert!(
-                scores.ndcg > other.by_kind[kind].ndcg,
-                "{kind}: not ahead of {}:\n{table}",
-                other.name
+                ours.by_lang[lang].success_at_3 >= *minimum,
+                "{slice}: success@3 in {lang} below its floor:\n{table}"
             );
+        }
+        for (kind, scores) in &ours.by_kind {
+            for other in &others {
+                assert!(
+                    scores.ndcg > other.by_kind[kind].ndcg,
+                    "{slice}: {kind}: not ahead of {}:\n{table}",
+                    other.name
+                );
+            }
+        }
+        let empty = eval::without_results(&engine, &queries);
+        assert!(
+            empty.is_empty(),
+            "{slice}: no result for {:?}",
+            empty.iter().map(|q| &q.q).collect::<Vec<_>>()
+        );
+        if let Some(minimum) = floor.first_hit_in_query_language {
+            let counts = eval::language_of_results(&engine, &queries);
+            for (lang, (right, runs)) in counts.iter().filter(|(lang, _)| lang.is_some()) {
+                let share = *right as f64 / *runs as f64;
+                assert!(
+                    share >= minimum,
+                    "{slice}: first hit in the query's language ({lang:?}) {share:.3} < {minimum}:\n{}",
+                    eval::language_table(&counts)
+                );
+            }
         }
     }
 }
