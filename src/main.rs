@@ -67,9 +67,15 @@ struct ServiceArgs {
     /// Origins allowed to call the API from a browser, comma-separated (none by default).
     #[arg(long, env = "GUIDE_SEARCH_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
-    /// Requests per second per client; 0 turns the limit off (for benchmarks).
-    #[arg(long, env = "GUIDE_SEARCH_RATE_LIMIT", default_value_t = 20)]
+    /// Requests per second per client, at most a million; 0 turns the limit off (for
+    /// benchmarks).
+    #[arg(long, env = "GUIDE_SEARCH_RATE_LIMIT", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(server::MAX_RATE_LIMIT)))]
     rate_limit: u32,
+    /// Searches computed at once; more wait a moment, then get a 503 (default: the
+    /// machine's cores).
+    #[arg(long, env = "GUIDE_SEARCH_WORKERS", value_parser = clap::value_parser!(u16).range(1..))]
+    search_workers: Option<u16>,
     /// Behind a reverse proxy: take the client's address from X-Forwarded-For / Forwarded.
     #[arg(long, env = "GUIDE_SEARCH_BEHIND_PROXY")]
     behind_proxy: bool,
@@ -266,6 +272,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 log_queries: service.log_queries,
                 exit_url: service.exit_url,
                 cached_responses: service.cached_responses,
+                search_workers: service
+                    .search_workers
+                    .map_or(server::Settings::default().search_workers, usize::from),
                 load_options: paths.load_options(),
                 corpus_dir: paths.corpus,
                 index_dir: paths.index,

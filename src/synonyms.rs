@@ -72,8 +72,12 @@ impl Synonyms {
 /// `morning after pill`), and stop words do not count (`pilule du lendemain` =
 /// `pilule lendemain`).
 pub struct Matcher {
-    groups: Vec<(Group, Vec<(Key, Vec<String>)>)>,
+    /// Each group, with each of its terms as it is compared (in the group's order).
+    groups: Vec<(Group, Vec<Term>)>,
 }
+
+/// A term as it is compared: how, and the sequence of stems or words.
+type Term = (Key, Vec<String>);
 
 /// How a term is compared with a query: by its stems in its language, or, for a term made
 /// only of stop words (`what to do`, `que faire`), by its words as written, folded.

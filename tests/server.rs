@@ -84,6 +84,8 @@ fn searches_never_fail_while_reindexes_run() {
         "aide",
     ];
 
+    // However things go, nothing here runs past this.
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let failures: Vec<Vec<String>> = std::thread::scope(|scope| {
         let clients: Vec<_> = (0..CLIENTS)
             .map(|client| {
@@ -92,8 +94,9 @@ fn searches_never_fail_while_reindexes_run() {
                     let mut failures = Vec::new();
                     let mut sent = 0;
                     // Until both reindexes are over, and at least a fixed number of requests.
-                    while sent < MIN_REQUESTS_PER_CLIENT
-                        || !done.load(std::sync::atomic::Ordering::Acquire)
+                    while (sent < MIN_REQUESTS_PER_CLIENT
+                        || !done.load(std::sync::atomic::Ordering::Acquire))
+                        && std::time::Instant::now() < give_up
                     {
                         let q = queries[(client + sent) % queries.len()].replace(' ', "%20");
                         let (status, body) = get(server, &format!("/api/search?q={q}"));
@@ -115,6 +118,10 @@ fn searches_never_fail_while_reindexes_run() {
                 .unwrap();
             assert_eq!(read(response).0, 202);
             while generation(&server) == before {
+                assert!(
+                    std::time::Instant::now() < give_up,
+                    "the reindex never completed"
+                );
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
         }
@@ -184,8 +191,9 @@ fn markup_in_the_corpus_is_shown_as_text_everywhere() {
     assert!(snippets.contains("<mark>piège</mark>"), "{snippets}");
 }
 
-/// A server killed (SIGKILL) while an admin reindex runs: the index it leaves loads and
-/// answers as before, and the next start removes what the killed build left.
+/// A server killed (SIGKILL) while an admin reindex runs, at several points of the build:
+/// the index it leaves loads and answers as before, and the next start removes what the
+/// killed build left.
 #[test]
 fn a_server_killed_during_a_reindex_restarts_on_a_whole_index() {
     let index = tempfile::tempdir().unwrap();
@@ -203,18 +211,20 @@ fn a_server_killed_during_a_reindex_restarts_on_a_whole_index() {
         let server = start(index.path(), &args);
         ids(&get(&server, query).1)
     };
-    for _ in 0..3 {
-        let mut server = start(index.path(), &args);
+    for point in ["corpus-read", "segments-written", "renamed"] {
+        let corpus = common::shipped_corpus();
+        let stop = [("GUIDE_SEARCH_STOP_AT", point)];
+        let mut server = common::start_with(&corpus, index.path(), &args, &stop);
         let response = agent()
             .post(&format!("{}/api/admin/reindex", server.base))
             .header("Authorization", "Bearer t")
             .send_empty()
             .unwrap();
         assert_eq!(read(response).0, 202);
-        // Wherever the build is when the kill lands, the outcome must be the same.
+        server.wait_for_log(&format!("stopped at {point}"));
         server.kill();
         let restarted = start(index.path(), &args);
-        assert_eq!(ids(&get(&restarted, query).1), before);
+        assert_eq!(ids(&get(&restarted, query).1), before, "killed at {point}");
         let leftovers: Vec<_> = std::fs::read_dir(index.path())
             .unwrap()
             .filter_map(Result::ok)

@@ -117,7 +117,7 @@ impl Engine {
         let evidence = self.language_evidence(&ParsedQuery::parse(&request.query).words);
         let query_lang = request
             .lang
-            .or_else(|| query_language(&evidence, &detection));
+            .or_else(|| query_language(&evidence?, &detection));
         let languages = weigh_languages(request.lang, query_lang, detection.best, request.ui);
         let collector = BestPassages(self.open.ordinals.clone());
         // As typed; then, while nothing is found, relaxed step by step.
@@ -269,11 +269,15 @@ impl Engine {
     /// of the corpus's texts that use it, in proportion to how often each does (a name
     /// every version has says little; `consentement` says French); a stop word counts for
     /// the languages whose stop word it is; an unknown word, through its correction.
-    fn language_evidence(&self, words: &[String]) -> [f32; 3] {
+    /// `None` when every word is an acronym (`TACMES`, `IVAC`): such a query has no
+    /// language of its own, whatever lingua guesses.
+    fn language_evidence(&self, words: &[String]) -> Option<[f32; 3]> {
         let mut evidence = [0.0; 3];
+        let mut says_something = false;
         let mut neutral = crate::analysis::analyzer(None);
         for word in words {
             let lowercase = word.to_lowercase();
+            says_something |= !expand::is_acronym(word);
             let stop: Vec<Lang> = Lang::ALL
                 .into_iter()
                 .filter(|&lang| crate::analysis::is_stop_word(lang, &lowercase))
@@ -302,7 +306,7 @@ impl Engine {
                 }
             }
         }
-        evidence
+        says_something.then_some(evidence)
     }
 
     /// Whether the text of one of `languages` has `word`, as that language analyses it.

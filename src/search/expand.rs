@@ -35,7 +35,7 @@ pub struct Expanded {
 /// How many edits a word of this many characters tolerates; `None` for none.
 pub(super) fn tolerated_edits(word: &str) -> Option<usize> {
     let length = word.chars().count();
-    let acronym = length > 1 && word.chars().all(|c| !c.is_lowercase());
+    let acronym = is_acronym(word);
     let number = word.chars().any(|c| c.is_numeric());
     match length {
         _ if acronym || number => None,
@@ -43,6 +43,11 @@ pub(super) fn tolerated_edits(word: &str) -> Option<usize> {
         5..=8 => Some(1),
         _ => Some(2),
     }
+}
+
+/// Whether `word` is written as an acronym: two characters or more, none lowercase.
+pub(super) fn is_acronym(word: &str) -> bool {
+    word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
 }
 
 /// `known(word)` tells whether a searched language's index has the word in some form (a

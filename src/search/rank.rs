@@ -160,7 +160,8 @@ mod tests {
     #[test]
     fn every_language_is_searched_unless_one_is_given() {
         let w = UNLIKELY_LANGUAGE_WEIGHT;
-        let table: &[(Option<Lang>, Option<Lang>, Option<Lang>, Vec<(Lang, f32)>)] = &[
+        type Row = (Option<Lang>, Option<Lang>, Option<Lang>, Vec<(Lang, f32)>);
+        let table: &[Row] = &[
             // given, the query's language, lingua's guess → weights (interface: French)
             (Some(Lang::Es), None, None, vec![(Lang::Es, 1.0)]),
             (

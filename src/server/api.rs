@@ -87,15 +87,21 @@ fn parameter(message: impl Into<String>) -> ApiError {
     Invalid::Parameter(message.into()).into()
 }
 
-/// Runs CPU work on the engine in use, off the async threads.
-async fn with_engine<T: Send + 'static>(
+/// Runs CPU work on the engine in use, off the async threads, in one of the search slots:
+/// a 503 if none is free within a moment. The slot is held until the work ends, even if
+/// the request that asked for it was answered (by a timeout) in the meantime.
+pub(super) async fn with_engine<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let engine = state.engine().ok_or_else(ApiError::not_ready)?;
-    tokio::task::spawn_blocking(move || work(&engine))
-        .await
-        .map_err(|e| ApiError::internal(&e.to_string()))?
+    let slot = state.search_slots.take().await.ok_or_else(ApiError::busy)?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work(&engine)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e.to_string()))?
 }
 
 /// A search as the results page runs it: from the cache when it has the response (a

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -61,6 +61,15 @@ impl ApiError {
         )
     }
 
+    /// Every search slot is taken: the client should try again in a moment.
+    pub fn busy() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "the service is busy: try again in a moment",
+        )
+    }
+
     /// The detail goes to the log, never to the client.
     pub fn internal(detail: &str) -> Self {
         tracing::error!(detail, "internal error");
@@ -98,7 +107,18 @@ impl IntoResponse for ApiError {
 
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({"error": {"code": code, "message": message}});
-    (status, Json(body)).into_response()
+    with_retry_after((status, Json(body)).into_response())
+}
+
+/// A 503 says when to try again: in a second.
+fn with_retry_after(mut response: Response) -> Response {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("1"));
+    }
+    response
 }
 
 /// Whether `path` is a page a person opens (else a program's endpoint or an asset).
@@ -141,7 +161,7 @@ pub async fn answer_errors(
     let (answer_parts, body) = answer.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.extend(answer_parts.headers);
-    Response::from_parts(parts, body)
+    with_retry_after(Response::from_parts(parts, body))
 }
 
 /// The code and message of an error that our handlers did not word themselves.
@@ -153,6 +173,10 @@ fn generic(status: StatusCode) -> (&'static str, &'static str) {
             "this endpoint does not accept that method",
         ),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long: try again"),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "unavailable",
+            "the service is busy or the request took too long: try again in a moment",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
         StatusCode::TOO_MANY_REQUESTS => (
             "rate_limited",

@@ -12,6 +12,7 @@
 mod api;
 mod error;
 mod i18n;
+mod limits;
 mod pages;
 
 use std::net::SocketAddr;
@@ -23,12 +24,9 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
-use tower_governor::GovernorLayer;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -36,6 +34,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use error::ApiError;
+pub use limits::MAX_RATE_LIMIT;
+use limits::{RateLimit, SearchSlots};
 
 use crate::corpus::LoadOptions;
 use crate::language::Detector;
@@ -58,6 +58,9 @@ pub struct Settings {
     pub exit_url: String,
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
+    /// Searches computed at once (the machine's cores by default); more wait a moment,
+    /// then get a 503.
+    pub search_workers: usize,
     pub max_body_bytes: usize,
     /// Recent responses kept to answer repeated searches (for at most five minutes);
     /// 0 keeps none.
@@ -79,6 +82,7 @@ impl Default for Settings {
             exit_url: DEFAULT_EXIT_URL.into(),
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
+            search_workers: limits::cores(),
             max_body_bytes: 16 * 1024,
             cached_responses: 1000,
             corpus_dir: PathBuf::from("corpus"),
@@ -88,20 +92,24 @@ impl Default for Settings {
     }
 }
 
-/// What handlers share: the engine in use (swapped whole by a reindex), the settings
-/// and the language detector (loaded once, reused by every engine).
+/// What handlers share: the engine in use (swapped whole by a reindex), the settings,
+/// the language detector (loaded once, reused by every engine) and the limits.
 #[derive(Clone)]
 pub struct AppState {
     engine: Arc<ArcSwapOption<Engine>>,
     settings: Arc<Settings>,
     detector: Arc<Detector>,
     reindexing: Arc<AtomicBool>,
+    rate_limit: RateLimit,
+    search_slots: SearchSlots,
 }
 
 impl AppState {
     pub fn new(settings: Settings, detector: Arc<Detector>) -> AppState {
         AppState {
             engine: Arc::default(),
+            rate_limit: RateLimit::new(&settings),
+            search_slots: SearchSlots::new(settings.search_workers),
             settings: Arc::new(settings),
             detector,
             reindexing: Arc::default(),
@@ -121,11 +129,7 @@ impl AppState {
 
     /// Starts a rebuild in the background unless one is running; says whether it started.
     fn start_reindex(&self) -> bool {
-        if self.reindexing.swap(true, Ordering::AcqRel) {
-            return false;
-        }
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
+        self.start_job(|state| {
             let settings = &state.settings;
             let built = crate::index::build(
                 &settings.corpus_dir,
@@ -145,9 +149,39 @@ impl AppState {
                     tracing::error!(%error, "reindex failed: the previous index stays in use")
                 }
             }
-            state.reindexing.store(false, Ordering::Release);
+        })
+    }
+
+    /// Runs `job` on a blocking thread unless a reindex job runs already; says whether it
+    /// started. However the job ends, even by panicking, the next one may start after it.
+    fn start_job(&self, job: impl FnOnce(&AppState) + Send + 'static) -> bool {
+        if self.reindexing.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _done = Running(state.reindexing.clone());
+            job(&state);
         });
         true
+    }
+
+    /// Forgets what the service keeps for a while only: responses past their time, and
+    /// the rate limit's entries of clients that have been quiet.
+    fn forget_expired(&self) {
+        if let Some(engine) = self.engine() {
+            engine.expire_responses();
+        }
+        self.rate_limit.forget_quiet_clients();
+    }
+}
+
+/// A reindex running: its flag is lowered when this is dropped, however the job ended.
+struct Running(Arc<AtomicBool>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 
@@ -160,42 +194,58 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 
 pub fn app(state: AppState) -> Router {
     let settings = state.settings.clone();
-    let routes = Router::new()
+    let pages = Router::new()
         .route("/", get(pages::home))
         .route("/search", get(pages::search))
         .route("/docs/{type}/{lang}/{key}", get(pages::document))
         .route("/assets/{name}", get(pages::asset))
-        .route("/widget.js", get(pages::widget))
-        .route("/api/search", get(api::search))
-        .route("/api/suggest", get(api::suggest))
-        .route("/api/documents/{type}/{lang}/{key}", get(api::document))
-        .route("/api/admin/reindex", post(api::reindex))
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/healthz", get(api::healthz))
-        .route("/readyz", get(api::readyz))
+        .route("/widget.js", get(pages::widget));
+    let routes = api_routes()
+        .into_iter()
+        .fold(pages, |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         // A bare 404, answered as a page or as JSON by its address (`error::answer_errors`).
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .with_state(state);
-    bounded(routes, &settings)
+        .with_state(state.clone());
+    bounded(routes, &settings, &state.rate_limit)
+}
+
+/// The routes of the API and the health checks, with their method: the router serves
+/// them, and the OpenAPI document must describe exactly these (tested).
+fn api_routes() -> [(Method, &'static str, MethodRouter<AppState>); 7] {
+    [
+        (Method::GET, "/api/search", get(api::search)),
+        (Method::GET, "/api/suggest", get(api::suggest)),
+        (
+            Method::GET,
+            "/api/documents/{type}/{lang}/{key}",
+            get(api::document),
+        ),
+        (Method::POST, "/api/admin/reindex", post(api::reindex)),
+        (Method::GET, "/api/openapi.json", get(api::openapi)),
+        (Method::GET, "/healthz", get(api::healthz)),
+        (Method::GET, "/readyz", get(api::readyz)),
+    ]
 }
 
 /// The layers around the routes: what a request may cost (body, time, concurrency, rate
 /// per client), CORS, security headers, errors as pages or JSON, panics caught. `Router::layer` wraps
 /// each route on its own, so limits shared by all routes need layers that share their
 /// state (a global semaphore, one rate limiter).
-fn bounded(routes: Router, settings: &Settings) -> Router {
+fn bounded(routes: Router, settings: &Settings, rate_limit: &RateLimit) -> Router {
     let router = routes.layer(
         ServiceBuilder::new()
             .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
             .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
+                StatusCode::SERVICE_UNAVAILABLE,
                 settings.request_timeout,
             ))
             .layer(GlobalConcurrencyLimitLayer::new(
                 settings.max_concurrent_requests,
             )),
     );
-    let router = with_rate_limit(router, settings);
+    let router = rate_limit.around(router);
     let router = match cors(&settings.allowed_origins) {
         Some(cors) => router.layer(cors),
         None => router,
@@ -221,35 +271,6 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Limits each client (by address) to `rate_limit` requests per second, with bursts of
-/// twice that; over it, a 429 with `Retry-After`.
-fn with_rate_limit(router: Router, settings: &Settings) -> Router {
-    if settings.rate_limit == 0 {
-        return router;
-    }
-    let period = Duration::from_secs(1) / settings.rate_limit;
-    let burst = settings.rate_limit.saturating_mul(2);
-    if settings.behind_proxy {
-        rate_limited(router, SmartIpKeyExtractor, period, burst)
-    } else {
-        rate_limited(router, PeerIpKeyExtractor, period, burst)
-    }
-}
-
-fn rate_limited<K>(router: Router, key: K, period: Duration, burst: u32) -> Router
-where
-    K: KeyExtractor + Send + Sync + 'static,
-    K::Key: Send + Sync,
-{
-    let config = GovernorConfigBuilder::default()
-        .period(period)
-        .burst_size(burst)
-        .key_extractor(key)
-        .finish()
-        .expect("a positive rate and burst");
-    router.layer(GovernorLayer::new(config))
-}
-
 /// CORS for the configured origins only; without any, browsers keep the same-origin rule.
 fn cors(origins: &[String]) -> Option<CorsLayer> {
     let origins: Vec<HeaderValue> = origins
@@ -266,21 +287,19 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 
 /// Serves `state` on `listener` until SIGINT or SIGTERM; requests in flight complete.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    tokio::spawn(expire_responses(state.clone()));
+    tokio::spawn(maintenance(state.clone()));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }
 
-/// Keeps cached responses from outstaying their time when no search comes to push them out.
-async fn expire_responses(state: AppState) {
+/// Every ten seconds, forgets what has had its time, even when no request comes.
+async fn maintenance(state: AppState) {
     let mut ticks = tokio::time::interval(Duration::from_secs(10));
     loop {
         ticks.tick().await;
-        if let Some(engine) = state.engine() {
-            engine.expire_responses();
-        }
+        state.forget_expired();
     }
 }
 

@@ -15,7 +15,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use super::AppState;
-use super::api::{SearchParams, run_search};
+use super::api::{SearchParams, run_search, with_engine};
 use super::error::ApiError;
 use super::i18n::{Strings, language_name, strings};
 use crate::document::Passage;
@@ -291,7 +291,6 @@ fn problem(
         (_, Some(_)) => text.error_bad_address,
         (StatusCode::NOT_FOUND, None) => text.not_found_hint,
         (StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE, None) => text.error_busy,
-        (StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT, None) => text.error_timeout,
         (s, None) if s.is_server_error() => text.error_internal_hint,
         _ => text.error_bad_address,
     };
@@ -455,15 +454,16 @@ pub async fn document(
 ) -> Response {
     let ui = interface_language(params.ui.as_deref(), &headers);
     let exit_url = &state.settings.exit_url;
-    let (Ok(lang), Some(engine)) = (lang.parse::<Lang>(), state.engine()) else {
+    let Ok(lang) = lang.parse::<Lang>() else {
         return error_page(exit_url, ui, StatusCode::NOT_FOUND, None);
     };
     let q = params.q.unwrap_or_default();
     let path = format!("/docs/{doc_type}/{lang}/{key}");
     let highlighted = q.clone();
-    let found =
-        tokio::task::spawn_blocking(move || view(&engine, &doc_type, lang, &key, &highlighted, ui))
-            .await;
+    let found = with_engine(&state, move |engine| {
+        Ok(view(engine, &doc_type, lang, &key, &highlighted, ui))
+    })
+    .await;
     let (title, body) = match shown(found) {
         Ok(found) => found,
         Err(status) => return error_page(exit_url, ui, status, None),
@@ -483,18 +483,16 @@ pub async fn document(
 
 type Viewed = Result<Option<(String, Markup)>, crate::search::SearchError>;
 
-/// The document view's outcome: the page, a 404 for an unknown document, or a 500 (logged)
-/// when it could not be shown, whether the index failed or the task did.
-pub(super) fn shown(
-    found: Result<Viewed, tokio::task::JoinError>,
-) -> Result<(String, Markup), StatusCode> {
-    let failure = match found {
-        Ok(Ok(Some(found))) => return Ok(found),
-        Ok(Ok(None)) => return Err(StatusCode::NOT_FOUND),
-        Ok(Err(error)) => error.to_string(),
-        Err(error) => error.to_string(),
-    };
-    Err(ApiError::internal(&failure).status())
+/// The document view's outcome: the page, a 404 for an unknown document, or the error's
+/// status when it could not be shown (a 500, logged, whether the index failed or the work
+/// did; a 503 when the service is busy).
+pub(super) fn shown(found: Result<Viewed, ApiError>) -> Result<(String, Markup), StatusCode> {
+    match found {
+        Ok(Ok(Some(found))) => Ok(found),
+        Ok(Ok(None)) => Err(StatusCode::NOT_FOUND),
+        Ok(Err(error)) => Err(ApiError::internal(&error.to_string()).status()),
+        Err(error) => Err(error.status()),
+    }
 }
 
 /// The document's title and article, or `None` if unknown.

@@ -4,10 +4,11 @@ use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use super::limits::{MAX_RATE_LIMIT, RateLimit};
 use super::*;
 
 const CORPUS: [(&str, &str); 2] = [
@@ -252,11 +253,8 @@ async fn reindex_needs_the_token_and_swaps_the_index() {
     let before = state.engine().unwrap().generation();
     let (status, _, _) = send(&app, reindex_request(Some("s3cret"))).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    // The build runs in the background: wait for the swap, however long it takes.
-    while state.engine().unwrap().generation() == before {
-        tokio::task::yield_now().await;
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    // The build runs in the background: wait for the swap, a minute at most.
+    swapped(&state, &before).await;
     let (_, body) = get(&app, "/api/search?q=ayuda&doc_lang=es").await;
     assert_eq!(body["hits"][0]["id"], "guide/es/aide");
 }
@@ -359,21 +357,8 @@ async fn security_headers_and_cors_for_configured_origins_only() {
     );
 }
 
-/// The routes `app` serves, with a sample path; the OpenAPI document must list them all.
-const ROUTES: [(&str, &str, &str); 7] = [
-    ("get", "/api/search", "/api/search?q=aide"),
-    ("get", "/api/suggest", "/api/suggest?q=ai"),
-    (
-        "get",
-        "/api/documents/{type}/{lang}/{key}",
-        "/api/documents/guide/fr/aide",
-    ),
-    ("post", "/api/admin/reindex", "/api/admin/reindex"),
-    ("get", "/api/openapi.json", "/api/openapi.json"),
-    ("get", "/healthz", "/healthz"),
-    ("get", "/readyz", "/readyz"),
-];
-
+/// The OpenAPI document describes exactly the routes of the API the router serves, and
+/// each answers something other than "no such page".
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_routes() {
     let (_dir, state) = default_state();
@@ -383,28 +368,32 @@ async fn the_openapi_document_describes_exactly_the_routes() {
     let mut documented: Vec<(String, String)> = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            documented.push((method.clone(), path.clone()));
+            documented.push((method.to_uppercase(), path.clone()));
         }
     }
     documented.sort();
-    let mut served: Vec<(String, String)> = ROUTES
+    let mut served: Vec<(String, String)> = api_routes()
         .iter()
-        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .map(|(method, path, _)| (method.to_string(), path.to_string()))
         .collect();
     served.sort();
     assert_eq!(documented, served);
-    for (method, _, sample) in ROUTES {
-        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let (status, _, body) = send(
-            &app,
-            Request::builder()
-                .method(method)
-                .uri(sample)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-        // A documented route answers something other than the router's "no such page".
+    for (method, path, _) in api_routes() {
+        let sample = path
+            .replace("{type}", "guide")
+            .replace("{lang}", "fr")
+            .replace("{key}", "aide");
+        let sample = if sample == "/api/search" || sample == "/api/suggest" {
+            format!("{sample}?q=ai")
+        } else {
+            sample
+        };
+        let request = Request::builder()
+            .method(method)
+            .uri(&sample)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = send(&app, request).await;
         assert!(
             status != StatusCode::METHOD_NOT_ALLOWED
                 && body["error"]["message"] != "no such page or endpoint",
@@ -540,7 +529,7 @@ fn held_open(settings: &Settings) -> HeldOpen {
         )
         .route("/api/fast", axum::routing::get(|| async { "fast" }));
     HeldOpen {
-        app: bounded(routes, settings),
+        app: bounded(routes, settings, &RateLimit::new(settings)),
         started,
         release,
     }
@@ -551,19 +540,118 @@ fn request(uri: &str) -> Request<Body> {
 }
 
 #[tokio::test]
-async fn a_request_over_the_time_limit_gets_a_json_408() {
+async fn a_request_over_the_time_limit_gets_a_503_that_says_when_to_come_back() {
     let settings = Settings {
         request_timeout: Duration::from_millis(50),
         ..settings()
     };
     // The handler never finishes unless released: whatever the timing, the limit answers.
     let held = held_open(&settings);
-    let (status, _, body) = send(&held.app, request("/api/wait")).await;
-    assert_error(status, &body, StatusCode::REQUEST_TIMEOUT, "timeout");
+    let (status, headers, body) = send(&held.app, request("/api/wait")).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+    );
+    assert_eq!(headers[header::RETRY_AFTER], "1");
     assert_eq!(
         send(&held.app, request("/api/fast")).await.0,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn searches_beyond_the_free_slots_get_a_503_that_says_when_to_come_back() {
+    let (_dir, state) = state_with(Settings {
+        search_workers: 1,
+        cached_responses: 0,
+        ..settings()
+    });
+    let app = app(state.clone());
+    let held = state.search_slots.take().await.expect("the only slot");
+    for uri in ["/api/search?q=aide", "/api/suggest?q=ai"] {
+        let (status, headers, body) = send(&app, request(uri)).await;
+        assert_error(status, &body, StatusCode::SERVICE_UNAVAILABLE, "busy");
+        assert_eq!(headers[header::RETRY_AFTER], "1");
+    }
+    let answer = send_text(&app, request("/docs/guide/fr/aide?ui=en")).await;
+    assert_error_page(
+        &answer,
+        StatusCode::SERVICE_UNAVAILABLE,
+        crate::language::Lang::En,
+        super::i18n::strings(crate::language::Lang::En).error_busy,
+    );
+    drop(held);
+    assert_eq!(get(&app, "/api/search?q=aide").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_rate_limiter_forgets_quiet_clients() {
+    let (_dir, state) = state_with(Settings {
+        rate_limit: MAX_RATE_LIMIT,
+        ..settings()
+    });
+    let app = app(state.clone());
+    for host in 1..=50u8 {
+        let mut request = request("/healthz");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, host], 4000))));
+        assert_eq!(send(&app, request).await.0, StatusCode::OK);
+    }
+    assert_eq!(state.rate_limit.clients(), 50);
+    // At a million requests a second, a client's allowance is whole again within
+    // microseconds: the maintenance timer's pass forgets them all.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        state.forget_expired();
+        if state.rate_limit.clients() == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "clients still kept");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn any_rate_limit_is_a_working_limit() {
+    for rate_limit in [1, MAX_RATE_LIMIT, u32::MAX] {
+        let (_dir, state) = state_with(Settings {
+            rate_limit,
+            ..settings()
+        });
+        let mut request = request("/healthz");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 4000))));
+        assert_eq!(send(&app(state), request).await.0, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_reindex_that_panicked_does_not_block_the_next() {
+    let (_dir, state) = state_with(settings());
+    assert!(state.start_job(|_| panic!("injected")));
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while state.reindexing.load(Ordering::Acquire) {
+        assert!(std::time::Instant::now() < deadline, "the flag stayed up");
+        tokio::task::yield_now().await;
+    }
+    let before = state.engine().unwrap().generation();
+    assert!(state.start_reindex(), "a new reindex starts");
+    swapped(&state, &before).await;
+}
+
+/// Waits until the engine in use is not of generation `before`, a minute at most.
+async fn swapped(state: &AppState, before: &str) {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while state.engine().unwrap().generation() == before {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the new index is in use within a minute");
 }
 
 #[tokio::test]
@@ -578,10 +666,10 @@ async fn requests_over_the_concurrency_cap_wait_their_turn() {
     held.started.notified().await;
     // ...so even a quick one cannot finish until it is released.
     let quick = tokio::spawn(held.app.clone().oneshot(request("/api/fast")));
-    for _ in 0..20 {
+    // On this one-thread runtime, a request that could run would be done after a few turns.
+    for _ in 0..100 {
         tokio::task::yield_now().await;
     }
-    tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(
         !quick.is_finished(),
         "a request ran beyond the concurrency cap"
@@ -806,7 +894,7 @@ async fn layer_errors_on_pages_are_pages_and_on_the_api_json() {
         .route("/boom", axum::routing::get(boom))
         .route("/api/boom", axum::routing::get(boom))
         .route("/slow", axum::routing::get(std::future::pending::<&str>));
-    let app = bounded(routes, &settings);
+    let app = bounded(routes, &settings, &RateLimit::new(&settings));
     let answer = send_text(&app, request("/boom?ui=es")).await;
     assert_error_page(
         &answer,
@@ -815,18 +903,24 @@ async fn layer_errors_on_pages_are_pages_and_on_the_api_json() {
         text.error_internal_title,
     );
     let answer = send_text(&app, request("/slow?ui=es")).await;
-    assert_error_page(&answer, StatusCode::REQUEST_TIMEOUT, Es, text.error_timeout);
+    assert_error_page(
+        &answer,
+        StatusCode::SERVICE_UNAVAILABLE,
+        Es,
+        text.error_busy,
+    );
+    assert_eq!(answer.1[header::RETRY_AFTER], "1");
     let (status, _, body) = send(&app, request("/api/boom")).await;
     assert_error(status, &body, StatusCode::INTERNAL_SERVER_ERROR, "internal");
 }
 
 #[tokio::test]
 async fn a_document_that_cannot_be_shown_is_a_500_never_a_404() {
-    let failed = tokio::spawn(async { panic!("injected") })
-        .await
-        .unwrap_err();
+    let (_dir, state) = default_state();
+    let failed =
+        super::api::with_engine(&state, |_| -> Result<(), ApiError> { panic!("injected") }).await;
     assert_eq!(
-        super::pages::shown(Err(failed)).err(),
+        super::pages::shown(failed.map(|()| Ok(None))).err(),
         Some(StatusCode::INTERNAL_SERVER_ERROR)
     );
     let broken = crate::search::SearchError::Internal("injected".into());

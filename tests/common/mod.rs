@@ -177,6 +177,18 @@ impl Server {
         self.child.id()
     }
 
+    /// Waits until the server has logged `line`, for a minute at most.
+    pub fn wait_for_log(&self, line: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !self.log.lock().unwrap().iter().any(|l| l.contains(line)) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server never logged {line:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Kills the server outright (SIGKILL), as a crash would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -213,6 +225,11 @@ pub fn start(index: &Path, extra: &[&str]) -> Server {
 
 /// `guide-search serve` on `corpus` and `index`, on a free loopback port.
 pub fn start_on(corpus: &Path, index: &Path, extra: &[&str]) -> Server {
+    start_with(corpus, index, extra, &[])
+}
+
+/// `guide-search serve` on `corpus` and `index`, with `env` set, on a free loopback port.
+pub fn start_with(corpus: &Path, index: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let mut args = vec![
         "serve",
         "--addr",
@@ -225,6 +242,7 @@ pub fn start_on(corpus: &Path, index: &Path, extra: &[&str]) -> Server {
     args.extend_from_slice(extra);
     let mut child = guide_search(&args)
         .env("RUST_LOG", "info,guide_search=debug")
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
