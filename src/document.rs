@@ -11,8 +11,10 @@ use crate::language::Lang;
 /// One document in one language: one version of a key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    /// Its type, language, key, title and other metadata.
     #[serde(flatten)]
     pub about: About,
+    /// Its text, in order; what search indexes and hits point to.
     pub passages: Vec<Passage>,
 }
 
@@ -22,13 +24,17 @@ pub struct About {
     /// `guide`, `committee`, `partner`, or the corpus folder it came from.
     #[serde(rename = "type")]
     pub doc_type: String,
+    /// The language the document is written in.
     pub lang: Lang,
     /// Shared by the translations of one document.
     pub key: String,
+    /// Shown in search results and as the document's heading.
     pub title: String,
+    /// One sentence shown under the title, if the document has one.
     pub summary: Option<String>,
     /// The page this text is published at on the organisation's site, if any.
     pub source_url: Option<String>,
+    /// The date of the last revision (`YYYY-MM-DD`), as the front matter gives it.
     pub updated: Option<String>,
 }
 
@@ -39,6 +45,7 @@ pub struct Passage {
     pub heading: String,
     /// Unique within the document; empty for text before the first heading.
     pub anchor: String,
+    /// The passage's plain text, trimmed, without its heading.
     pub text: String,
     /// Words of the text that link to another document, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -50,6 +57,7 @@ pub struct Passage {
 pub struct TextLink {
     /// The words, as a byte range of the passage's text.
     pub start: usize,
+    /// Where the words end: the byte just past them.
     pub end: usize,
     /// The document's address on this site, `/docs/<type>/<lang>/<key>`.
     pub to: String,
@@ -60,7 +68,9 @@ pub struct TextLink {
 pub struct SectionLink {
     /// The section's position among those parsed.
     pub section: usize,
+    /// The link's text, to be found again in the section's text.
     pub words: String,
+    /// The link's target, as written; kept only if it is a document's address.
     pub to: String,
 }
 
@@ -88,6 +98,7 @@ impl About {
 }
 
 impl Document {
+    /// `<type>/<lang>/<key>`, e.g. `guide/fr/consent`.
     pub fn id(&self) -> String {
         self.about.id()
     }
@@ -121,10 +132,12 @@ impl Document {
     }
 }
 
+/// A document's id, `<type>/<lang>/<key>`, from its parts.
 pub fn document_id(doc_type: &str, lang: Lang, key: &str) -> String {
     format!("{doc_type}/{lang}/{key}")
 }
 
+/// The id shared by a document's translations, `<type>/<key>`, from its parts.
 pub fn group_id(doc_type: &str, key: &str) -> String {
     format!("{doc_type}/{key}")
 }

@@ -13,8 +13,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// French, `fr`.
     Fr,
+    /// English, `en`.
     En,
+    /// Spanish, `es`.
     Es,
 }
 
@@ -22,6 +25,7 @@ impl Lang {
     /// In the order used whenever nothing else decides: French is the organisation's language.
     pub const ALL: [Lang; 3] = [Lang::Fr, Lang::En, Lang::Es];
 
+    /// The two-letter code used in ids, folders, URLs and the API: `fr`, `en` or `es`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Fr => "fr",
@@ -35,6 +39,7 @@ impl Lang {
         self as u64
     }
 
+    /// The language stored as [`Lang::ordinal`], if it is one.
     pub fn from_ordinal(ordinal: u64) -> Option<Lang> {
         Lang::ALL.get(usize::try_from(ordinal).ok()?).copied()
     }
@@ -117,6 +122,7 @@ impl Detector {
         Detector { lingua }
     }
 
+    /// Which of the three languages `text` is most likely in, and how sure that is.
     pub fn detect(&self, text: &str) -> Detection {
         let values = self.lingua.compute_language_confidence_values(text);
         let best = values

@@ -6,6 +6,8 @@
 //! [`server`] and the command line. With the `lab` feature, the laboratory: relevance
 //! evaluation (`eval`) and synthetic corpora (`synthetic`).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod corpus;
 pub mod document;

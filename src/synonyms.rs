@@ -18,6 +18,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::analysis::{analyzer, tokens};
 use crate::language::Lang;
 
+/// The groups as the organisation wrote them; kept with the index it was built with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Synonyms {
     groups: Vec<Group>,
@@ -26,6 +27,7 @@ pub struct Synonyms {
 /// Terms by language, as written in the file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Group {
+    /// Each language's terms; a language may have none, or several synonyms.
     #[serde(flatten)]
     pub terms: BTreeMap<Lang, Vec<String>>,
 }
@@ -40,8 +42,11 @@ struct SynonymsFile {
 /// stands for (positions among the query's words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expansion {
+    /// The term's language: it is searched in that language's fields.
     pub lang: Lang,
+    /// The term as written in the file.
     pub text: String,
+    /// The query's words it stands for, by position.
     pub words: Range<usize>,
 }
 
@@ -57,10 +62,12 @@ impl Synonyms {
         Ok(Synonyms { groups: file.group })
     }
 
+    /// The number of groups.
     pub fn len(&self) -> usize {
         self.groups.len()
     }
 
+    /// Whether there are no groups: then no query is expanded.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
@@ -122,6 +129,7 @@ impl Key {
 }
 
 impl Matcher {
+    /// Analyses every term of every group, once, when an index is opened.
     pub fn new(synonyms: &Synonyms) -> Matcher {
         let mut analyzers = analyzers();
         let groups = synonyms

@@ -17,17 +17,24 @@ use crate::corpus::{CorpusError, LoadOptions};
 use crate::document::Document;
 use crate::language::Lang;
 
+/// Why a synthetic corpus could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum SyntheticError {
+    /// The model corpus could not be read.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// The model corpus has no words in one of the three languages.
     #[error("the model corpus has no {0} text to learn from")]
     NoText(Lang),
+    /// The output folder already holds files.
     #[error("{} is not empty: give a new folder, generated files would mix with others", .0.display())]
     NotEmpty(PathBuf),
+    /// A folder or file could not be written.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The folder or file.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
 }
@@ -51,15 +58,20 @@ struct Language {
     passage_words: Vec<usize>,
 }
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote, for the command's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
+    /// Markdown files, one per document and language.
     pub documents: usize,
+    /// Passages under a heading, across those files.
     pub passages: usize,
+    /// The files' total size.
     pub bytes: u64,
 }
 
 impl Model {
+    /// Learns each language's words and lengths from a real corpus's documents; fails if
+    /// a language has no text.
     pub fn learn(documents: &[Document]) -> Result<Model, SyntheticError> {
         let mut languages = Vec::new();
         for lang in Lang::ALL {

@@ -92,7 +92,7 @@ pub fn analyzer_name(lang: Option<Lang>) -> &'static str {
     lang.map_or(NEUTRAL, Lang::code)
 }
 
-/// Registers all four analyzers, each with a memo of the corpus's words (see [`memo`]);
+/// Registers all four analyzers, each with a memo of the corpus's words (see `analysis/memo.rs`);
 /// needed again every time an index is opened, since tantivy does not store custom
 /// analyzers.
 pub fn register(index: &tantivy::Index) {
@@ -104,7 +104,7 @@ pub fn register(index: &tantivy::Index) {
 }
 
 /// [`analyzer`] with a memo of the words it analyses: for the corpus's texts only, never
-/// for queries (see [`memo`]).
+/// for queries (see `analysis/memo.rs`).
 pub fn memoized(lang: Option<Lang>) -> TextAnalyzer {
     TextAnalyzer::from(memo::Memoized::new(analyzer(lang)))
 }
@@ -122,8 +122,11 @@ pub fn for_each_word<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
 /// the input it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalysedToken {
+    /// The term as the index holds it: lowercased, folded, stemmed.
     pub text: String,
+    /// Its word's position in the text, for phrase queries.
     pub position: usize,
+    /// The bytes of the input it comes from, for highlighting.
     pub offsets: std::ops::Range<usize>,
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The corpus is `corpus/<type>/<lang>/<file>` (the language folder is optional). Files at
 //! the top of the folder (`README.md`, `synonyms.toml`) are not documents. Each supported
-//! format has its own module that turns bytes into a [`Draft`]; this module walks the
+//! format has its own module that turns bytes into a `Draft`; this module walks the
 //! folder, fills in what a format did not say (type from the folder, key from the file
 //! name, language from the folder or from the text) and reports every file it skipped,
 //! with the reason, instead of stopping.
@@ -24,8 +24,11 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// The file at the top of the corpus holding synonym groups.
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
+/// How to read the corpus: what the command line and the server may change.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
+    /// Larger files are skipped ([`SkipReason::TooLarge`]), so that one huge file cannot
+    /// exhaust memory.
     pub max_file_bytes: u64,
 }
 
@@ -40,14 +43,18 @@ impl Default for LoadOptions {
 /// What was read: the documents, and the files that were not.
 #[derive(Debug, Default)]
 pub struct Corpus {
+    /// Every document read, in the order of their paths, with unique ids.
     pub documents: Vec<Document>,
+    /// Every file that is not among them, with the reason, to report to the editors.
     pub skipped: Vec<Skipped>,
 }
 
 /// A file that could not be indexed, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
+    /// The file, under the corpus folder.
     pub path: PathBuf,
+    /// What is wrong with it, and what to do about it.
     pub reason: SkipReason,
 }
 
@@ -60,28 +67,55 @@ impl std::fmt::Display for Skipped {
 /// Why a file was skipped. Each message says what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SkipReason {
+    /// The system could not read the file (permissions, I/O); with its message.
     #[error("cannot read the file ({0})")]
     Unreadable(String),
+    /// A text format (Markdown, HTML, plain text) in another encoding.
     #[error("not UTF-8 text: save it as UTF-8")]
     NotUtf8,
+    /// The YAML between the `---` lines does not parse; with the parser's message.
     #[error("malformed front matter: {0}")]
     FrontMatter(String),
+    /// No section holds any text.
     #[error("no text to index")]
     Empty,
+    /// A PDF whose pages are images: nothing to search until it has been through OCR.
     #[error("the PDF holds no extractable text (a scan? run OCR on it first)")]
     PdfWithoutText,
+    /// A PDF the extractor cannot read; with its message.
     #[error("cannot read the PDF: {0}")]
     Pdf(String),
+    /// A language other than the three, as the file gave it.
     #[error("unsupported language {0:?}: use fr, en or es")]
     UnsupportedLanguage(String),
+    /// No language given by the file or its folder, and none detected in its text.
     #[error("cannot tell the language: add `lang: fr|en|es` to its front matter")]
     UnknownLanguage,
+    /// A type or key that would not be safe in ids and URLs.
     #[error("invalid {field} {value:?}: use lowercase letters, digits, `-` or `_`")]
-    InvalidName { field: &'static str, value: String },
+    InvalidName {
+        /// `type` or `key`.
+        field: &'static str,
+        /// As the file or its path gave it.
+        value: String,
+    },
+    /// Another file, earlier in path order, already gave a document this id.
     #[error("same id {id} as {}: give one of them another key", first.display())]
-    DuplicateId { id: String, first: PathBuf },
+    DuplicateId {
+        /// `<type>/<lang>/<key>`.
+        id: String,
+        /// The file that was kept.
+        first: PathBuf,
+    },
+    /// Over [`LoadOptions::max_file_bytes`].
     #[error("{size} bytes is over the {limit}-byte limit")]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size, in bytes.
+        size: u64,
+        /// The limit in use, in bytes.
+        limit: u64,
+    },
+    /// An extension none of the format parsers reads.
     #[error("unsupported file type: use .md, .html, .txt or .pdf")]
     UnsupportedFormat,
 }
@@ -90,7 +124,9 @@ pub enum SkipReason {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read the corpus folder {}: {source}", path.display())]
 pub struct CorpusError {
+    /// The corpus folder, as given.
     pub path: PathBuf,
+    /// What the system said.
     pub source: std::io::Error,
 }
 

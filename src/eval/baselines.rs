@@ -20,6 +20,7 @@ pub struct Fts5 {
 }
 
 impl Fts5 {
+    /// Indexes `documents` in an in-memory database.
     pub fn new(documents: &[Document]) -> rusqlite::Result<Fts5> {
         let connection = Connection::open_in_memory()?;
         connection.execute_batch(
@@ -71,6 +72,7 @@ pub struct TantivyDefault {
 }
 
 impl TantivyDefault {
+    /// Indexes `documents` in an in-memory index.
     pub fn new(documents: &[Document]) -> tantivy::Result<TantivyDefault> {
         let mut builder = Schema::builder();
         let id = builder.add_text_field("id", STRING | STORED);

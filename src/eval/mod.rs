@@ -20,11 +20,14 @@ use crate::search::{Engine, SearchRequest};
 /// Ranks considered by the metrics.
 const DEPTH: usize = 10;
 
+/// A query with the documents a person typing it would want, graded.
 #[derive(Debug, Clone, Deserialize)]
 pub struct JudgedQuery {
+    /// The query as a person would type it.
     pub q: String,
     /// The language the person reads (the interface's) and types in.
     pub lang: Lang,
+    /// What the query tests (`question`, `typo`, `acronym`…), to score each kind apart.
     pub kind: String,
     /// Document id → grade. The highest grade given marks the answer (2 in the tuned
     /// set, 3 in the blind one); lower grades are useful documents.
@@ -59,17 +62,28 @@ struct QueryFile {
     query: Vec<JudgedQuery>,
 }
 
+/// Why an evaluation's data could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
+    /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// A queries file is not valid TOML of judged queries.
     #[error("invalid queries file {path}: {message}")]
-    Queries { path: String, message: String },
+    Queries {
+        /// The file.
+        path: String,
+        /// What the TOML parser said.
+        message: String,
+    },
 }
 
+/// Reads a file of judged queries (`[[query]]` tables in TOML).
 pub fn load_queries(path: &Path) -> Result<Vec<JudgedQuery>, EvalError> {
     let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
         path: path.display().to_string(),
@@ -84,6 +98,7 @@ pub fn load_queries(path: &Path) -> Result<Vec<JudgedQuery>, EvalError> {
 
 /// Something that ranks documents for a query: guide-search or a baseline.
 pub trait Ranker {
+    /// Heads the system's column in the results table.
     fn name(&self) -> &str;
     /// Document ids, best first.
     fn rank(&self, query: &JudgedQuery) -> Vec<String>;
@@ -110,8 +125,11 @@ impl Ranker for Engine {
 /// and what came before it, with grades.
 #[derive(Debug, Clone)]
 pub struct Miss {
+    /// The query missed.
     pub query: JudgedQuery,
+    /// The answer's rank, from 0, among distinct documents; `None` if not in the first ten.
     pub rank: Option<usize>,
+    /// The documents ranked above it (the first three if it is missing), with their grades.
     pub above: Vec<(String, u8)>,
 }
 
@@ -280,9 +298,13 @@ fn document_of(id: &str) -> String {
 /// Metrics averaged over queries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Scores {
+    /// nDCG@10: how well the graded documents are ordered, from 0 to 1.
     pub ndcg: f64,
+    /// MRR@10: the mean of 1 / the answer's rank, 0 when it is not in the first ten.
     pub mrr: f64,
+    /// The share of queries whose answer is among the first three documents.
     pub success_at_3: f64,
+    /// How many queries the averages are over, to merge scores with the right weights.
     pub queries: usize,
 }
 
@@ -339,12 +361,17 @@ pub fn score(ranked: &[String], relevant: &BTreeMap<String, u8>) -> Scores {
 /// One system's scores, overall, per language and per kind.
 #[derive(Debug, Clone, Serialize)]
 pub struct SystemReport {
+    /// The system's [`Ranker::name`].
     pub name: String,
+    /// Over all the queries.
     pub overall: Scores,
+    /// Per language of the query.
     pub by_lang: BTreeMap<Lang, Scores>,
+    /// Per kind of query ([`JudgedQuery::kind`]).
     pub by_kind: BTreeMap<String, Scores>,
 }
 
+/// Scores `ranker` on every query of `queries`.
 pub fn evaluate(ranker: &dyn Ranker, queries: &[JudgedQuery]) -> SystemReport {
     let mut report = SystemReport {
         name: ranker.name().to_string(),
@@ -411,13 +438,17 @@ pub fn table(reports: &[SystemReport]) -> String {
 /// Detection accuracy on one file of the language test data.
 #[derive(Debug, Clone, Serialize)]
 pub struct DetectionRow {
+    /// The samples' language, the right answer.
     pub lang: Lang,
+    /// The inputs' length: `single-words`, `word-pairs` or `sentences`.
     pub length: String,
+    /// The number of samples (non-empty lines) in the file.
     pub samples: usize,
     /// Share of samples whose most likely language is right.
     pub accuracy: f64,
-    /// Share of samples detected surely, and the accuracy among those.
+    /// Share of samples detected surely ([`crate::language::SURE`]).
     pub sure: f64,
+    /// Share of the surely detected samples whose language is right.
     pub sure_accuracy: f64,
 }
 
@@ -455,6 +486,7 @@ pub fn detection_accuracy(detector: &Detector, dir: &Path) -> Result<Vec<Detecti
     Ok(rows)
 }
 
+/// The detection measure as lines, one per language and length.
 pub fn detection_table(rows: &[DetectionRow]) -> String {
     let mut out = format!(
         "{:<4} {:<14} {:>6} {:>9} {:>7} {:>13}\n",

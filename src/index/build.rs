@@ -50,7 +50,9 @@ pub fn ensure(
 
 /// Progress of a build, for a progress bar.
 pub trait Progress {
+    /// The corpus has been read: `total` documents are to be indexed.
     fn documents_read(&mut self, total: usize);
+    /// One more document is indexed.
     fn document_indexed(&mut self);
 }
 
@@ -63,9 +65,13 @@ impl Progress for () {
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// The new generation's folder, now current.
     pub generation: PathBuf,
+    /// What the new generation was built from, as written beside it.
     pub manifest: Manifest,
+    /// The corpus's files left out, with their reasons.
     pub skipped: Vec<Skipped>,
+    /// How long the whole build took.
     pub elapsed: Duration,
 }
 

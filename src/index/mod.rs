@@ -36,28 +36,43 @@ pub const FORMAT_VERSION: u32 = 5;
 const VOCABULARY: &str = "vocabulary.json";
 const SYNONYMS: &str = "synonyms.json";
 
+/// Why an index could not be built or opened.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// The corpus folder could not be read.
     #[error(transparent)]
     Corpus(#[from] corpus::CorpusError),
+    /// Every file of the corpus was skipped: the index in use, if any, is kept.
     #[error(
         "nothing to index: no document could be read from the corpus ({skipped} files skipped)"
     )]
-    NothingToIndex { skipped: usize },
+    NothingToIndex {
+        /// How many files were skipped.
+        skipped: usize,
+    },
+    /// No generation is current in the index folder: it was never built.
     #[error("no index in {}: run `guide-search index` first", .0.display())]
     Missing(PathBuf),
+    /// The index in the folder has another format or analysis version: rebuild it.
     #[error("the index in {} was built by another version of guide-search: run `guide-search index` again", .0.display())]
     Incompatible(PathBuf),
+    /// A file or folder of the index could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// A JSON file kept beside the index (manifest, vocabulary, synonyms) does not parse.
     #[error("invalid index file {}: {source}", path.display())]
     Manifest {
+        /// The file.
         path: PathBuf,
+        /// What the JSON parser said.
         source: serde_json::Error,
     },
+    /// tantivy failed to write, merge or open the index.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -72,33 +87,46 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
 /// What an index was built from, stored beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The [`FORMAT_VERSION`] it was built with.
     pub format_version: u32,
+    /// The [`ANALYSIS_VERSION`] it was built with.
     pub analysis_version: u32,
     /// [`corpus::fingerprint`] of the corpus it was built from.
     pub fingerprint: String,
     /// Seconds since the Unix epoch.
     pub built_at: u64,
+    /// How long the build took, in milliseconds.
     pub build_millis: u64,
+    /// The size of the passages' headings and texts, in bytes.
     pub text_bytes: u64,
+    /// How many passages were indexed: one tantivy document each.
     pub passages: usize,
     /// Type names, indexed by the `type_ord` fast field.
     pub types: Vec<String>,
+    /// Every document indexed, in the corpus's order (indexed by the `doc_ord` fast field).
     pub documents: Vec<DocumentEntry>,
+    /// The files left out, and a synonyms file that could not be used.
     pub skipped: Vec<SkippedEntry>,
 }
 
 /// One indexed document, as listed in the manifest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentEntry {
+    /// `<type>/<lang>/<key>`.
     pub id: String,
+    /// What describes the document, apart from its text.
     #[serde(flatten)]
     pub about: About,
+    /// How many passages it has.
     pub passages: usize,
 }
 
+/// A file left out of the index, as listed in the manifest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SkippedEntry {
+    /// The file.
     pub path: String,
+    /// Why it was left out, as shown to the editors.
     pub reason: String,
 }
 
@@ -118,11 +146,16 @@ impl Manifest {
 /// Whether the index on disk matches the corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Freshness {
+    /// Built by this version from the corpus as it is: usable as is.
     Fresh,
+    /// There is no index yet.
     Missing,
+    /// To rebuild; with the reason, to tell the person.
     Stale(&'static str),
 }
 
+/// Whether the index in `index_dir` is usable for the corpus in `corpus_dir`, or needs
+/// building.
 pub fn freshness(corpus_dir: &Path, index_dir: &Path) -> Result<Freshness, IndexError> {
     let manifest = match current_generation(index_dir) {
         Ok(generation) => read_manifest(&generation)?,

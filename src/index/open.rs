@@ -15,14 +15,21 @@ use crate::synonyms::Synonyms;
 
 /// An opened generation, ready to search.
 pub struct OpenIndex {
+    /// The tantivy index, with the analyzers registered.
     pub index: Index,
+    /// Never reloaded: a generation does not change once built.
     pub reader: IndexReader,
     /// Read from the reader's segments, which never change (`ReloadPolicy::Manual`).
     pub ordinals: Arc<Ordinals>,
+    /// The schema's fields, looked up once.
     pub fields: Fields,
+    /// What the index was built from: documents, types, skipped files.
     pub manifest: Manifest,
+    /// The corpus's words, for completions and corrections.
     pub vocabulary: Vocabulary,
+    /// The synonym groups the index was built with.
     pub synonyms: Synonyms,
+    /// The generation's folder.
     pub generation: PathBuf,
 }
 

@@ -15,11 +15,15 @@ use super::schema::Fields;
 /// The ordinals of one document, as `write_index` numbered them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DocumentOrdinals {
+    /// Its group of translations, by number.
     pub group: u32,
+    /// Its type, an index into the manifest's types.
     pub doc_type: u32,
+    /// Its language, [`Lang::ordinal`](crate::language::Lang::ordinal).
     pub lang: u32,
 }
 
+/// The tables the collector looks passages' documents up in, instead of fast fields.
 pub struct Ordinals {
     /// Per segment (in the searcher's order), per passage: its document's ordinal.
     pub document_of: Vec<Arc<[u32]>>,
@@ -30,6 +34,7 @@ pub struct Ordinals {
 }
 
 impl Ordinals {
+    /// Reads the tables from the fast fields of every segment of `searcher`.
     pub fn read(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Ordinals> {
         let mut ordinals = Ordinals {
             document_of: Vec::new(),

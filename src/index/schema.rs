@@ -16,23 +16,34 @@ use crate::language::Lang;
 /// The text fields of one language.
 #[derive(Debug, Clone, Copy)]
 pub struct LangFields {
+    /// The document's title, analysed by this language's chain.
     pub title: Field,
+    /// The passage's heading, analysed by this language's chain.
     pub heading: Field,
+    /// The passage's text, analysed by this language's chain.
     pub body: Field,
 }
 
+/// Every field of the schema, looked up once, to write and read passages.
 #[derive(Debug, Clone)]
 pub struct Fields {
     /// `<type>/<lang>/<key>`, indexed as one term to fetch a document's passages.
     pub doc_id: Field,
     /// `<type>/<key>`: the translations of one document share it.
     pub group: Field,
+    /// Stored: the document's type, as results show it.
     pub doc_type: Field,
+    /// Stored: the document's language code.
     pub lang: Field,
+    /// Stored: the document's key, for links to it.
     pub key: Field,
+    /// Stored: the document's title as written, for display.
     pub title: Field,
+    /// Stored: the passage's heading as written, for display.
     pub heading: Field,
+    /// Stored: so that a result links to `…#anchor`.
     pub anchor: Field,
+    /// Stored: the passage's text as written, for snippets and the document's view.
     pub text: Field,
     /// The passage's links to other documents, as JSON (stored only when there are some).
     pub links: Field,
@@ -40,8 +51,12 @@ pub struct Fields {
     pub passage: Field,
     /// Fast: number of the document (distinct per id), of its group, its type and language.
     pub doc_ord: Field,
+    /// Fast: number of the document's group, to show translations once.
     pub group_ord: Field,
+    /// Fast: number of the type in [`Manifest::types`](super::Manifest::types), for
+    /// filters and facets.
     pub type_ord: Field,
+    /// Fast: [`Lang::ordinal`] of the document's language, for filters and facets.
     pub lang_ord: Field,
     /// Per language, in [`Lang::ALL`] order.
     pub by_lang: [LangFields; 3],
@@ -50,11 +65,13 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The text fields of one language.
     pub fn of(&self, lang: Lang) -> LangFields {
         self.by_lang[lang.ordinal() as usize]
     }
 }
 
+/// The schema of every index, with its fields.
 pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let analysed = |lang: Option<Lang>| {

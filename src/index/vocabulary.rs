@@ -14,12 +14,14 @@ use crate::document::Document;
 #[cfg(doc)]
 use crate::language::Lang;
 
+/// One word of the corpus, under its folded form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
     /// The neutral form: lowercase, folded.
     pub folded: String,
     /// The most frequent spelling in the corpus, lowercase.
     pub surface: String,
+    /// Occurrences in the whole corpus, all spellings: frequent words are proposed first.
     pub count: u64,
     /// Occurrences in the documents of each language, in [`Lang::ALL`] order: which
     /// language a word belongs to, as the corpus uses it.
@@ -33,6 +35,7 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
+    /// Counts the words of the documents' titles, headings and texts.
     pub fn of(documents: &[Document]) -> Vocabulary {
         // Words as written → occurrences: one hash lookup per word of the corpus, no
         // allocation; each distinct written word is then analysed once.
@@ -150,10 +153,12 @@ impl Vocabulary {
         found.into_iter().take(limit).map(|(_, w)| w).collect()
     }
 
+    /// The number of distinct folded words.
     pub fn len(&self) -> usize {
         self.words.len()
     }
 
+    /// Whether the corpus has no words at all.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }

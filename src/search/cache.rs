@@ -67,6 +67,8 @@ impl Kept {
     }
 }
 
+/// Recent responses, kept in memory a few minutes at most, to answer repeated searches at
+/// once.
 pub struct ResponseCache {
     capacity: usize,
     ttl: Duration,
@@ -82,6 +84,8 @@ struct Entries {
 }
 
 impl ResponseCache {
+    /// A cache of at most `capacity` responses, each kept five minutes at most; 0 keeps
+    /// none.
     pub fn new(capacity: usize) -> ResponseCache {
         Self::with_ttl(capacity, TTL)
     }
@@ -94,12 +98,14 @@ impl ResponseCache {
         }
     }
 
+    /// The response kept for `request`, unless it has had its time.
     pub fn get(&self, request: &SearchRequest) -> Option<Arc<Kept>> {
         let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
         let (came, response) = entries.responses.get(request)?;
         (came.elapsed() < self.ttl).then(|| response.clone())
     }
 
+    /// Keeps `response` to `request`, pushing out the oldest response when full.
     pub fn insert(&self, request: &SearchRequest, response: &SearchResponse) {
         if self.capacity == 0 {
             return;
@@ -120,17 +126,19 @@ impl ResponseCache {
         entries.arrivals.push_back((now, request.clone()));
     }
 
-    /// Drops the responses older than [`TTL`]; called now and then, so that none outstays
+    /// Drops the responses older than five minutes (`TTL`); called now and then, so that none outstays
     /// it when no search comes to push it out.
     pub fn expire(&self) {
         self.lock().expire(self.ttl);
     }
 
+    /// How many responses are kept.
     pub fn len(&self) -> usize {
         let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
         entries.responses.len()
     }
 
+    /// Whether no response is kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -39,6 +39,7 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Prepares an opened index for searches, without a response cache.
     pub fn new(open: OpenIndex, detector: Arc<Detector>) -> Engine {
         let mut versions: HashMap<String, Vec<usize>> = HashMap::new();
         for (position, doc) in open.manifest.documents.iter().enumerate() {
@@ -81,6 +82,7 @@ impl Engine {
         self.responses.expire();
     }
 
+    /// What the index in use was built from: its documents, types and skipped files.
     pub fn manifest(&self) -> &crate::index::Manifest {
         &self.open.manifest
     }
@@ -91,6 +93,8 @@ impl Engine {
         name.to_string_lossy().into_owned()
     }
 
+    /// Answers `request` with a page of hits and facets, from the kept responses when it
+    /// can.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         if let Some(kept) = self.kept(request) {

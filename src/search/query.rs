@@ -52,8 +52,11 @@ pub struct Alternative {
 /// What a person typed, taken apart.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ParsedQuery {
+    /// Plain words, optional: a passage matching more of them scores higher.
     pub words: Vec<String>,
+    /// Quoted phrases, required, their words in order.
     pub phrases: Vec<String>,
+    /// Words or phrases after a `-`: passages with them are left out.
     pub excluded: Vec<String>,
 }
 
@@ -75,6 +78,7 @@ impl ParsedQuery {
         }
     }
 
+    /// Takes a query apart, leniently: never an error, at most [`MAX_WORDS`] of each kind.
     pub fn parse(input: &str) -> ParsedQuery {
         let mut parsed = ParsedQuery::default();
         let mut rest = input.trim_start();

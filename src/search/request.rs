@@ -4,7 +4,9 @@ use crate::language::Lang;
 
 /// Longest accepted query, in bytes.
 pub const MAX_QUERY_BYTES: usize = 512;
+/// Most hits on one page, to bound the work and the response per request.
 pub const MAX_LIMIT: usize = 50;
+/// Hits on a page when the request does not say.
 pub const DEFAULT_LIMIT: usize = 10;
 /// Deepest page: nobody reads past it, and it bounds the work per request.
 pub const MAX_OFFSET: usize = 1000;
@@ -30,16 +32,26 @@ impl From<tantivy::TantivyError> for SearchError {
 /// case in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
+    /// Nothing but whitespace to search for.
     #[error("the query `q` is empty: type a few words")]
     EmptyQuery,
+    /// Over [`MAX_QUERY_BYTES`]; with the query's length in bytes.
     #[error("the query is {0} bytes long; the limit is {MAX_QUERY_BYTES}")]
     QueryTooLong(usize),
+    /// A page of no hits, or of more than [`MAX_LIMIT`].
     #[error("`limit` must be between 1 and {MAX_LIMIT}")]
     Limit,
+    /// A page deeper than [`MAX_OFFSET`].
     #[error("`offset` must be at most {MAX_OFFSET}")]
     Offset,
+    /// A type filter naming no type of the index.
     #[error("unknown type {given:?}: use one of {known}")]
-    UnknownType { given: String, known: String },
+    UnknownType {
+        /// The type asked for.
+        given: String,
+        /// The index's types, comma-separated, to choose from.
+        known: String,
+    },
     /// A parameter that could not be read as what it must be (a language, a number…).
     #[error("{0}")]
     Parameter(String),
@@ -48,6 +60,7 @@ pub enum Invalid {
 /// What to search for, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
+    /// What the person typed, in the lenient query syntax.
     pub query: String,
     /// The query's language when the caller knows it; `None` to detect it.
     pub lang: Option<Lang>,
@@ -57,13 +70,17 @@ pub struct SearchRequest {
     pub doc_type: Option<String>,
     /// Only documents in this language.
     pub doc_lang: Option<Lang>,
+    /// Hits per page, 1 to [`MAX_LIMIT`].
     pub limit: usize,
+    /// Hits to skip, for the following pages; at most [`MAX_OFFSET`].
     pub offset: usize,
     /// One hit per document and its translations (the default), or one per version.
     pub group: bool,
 }
 
 impl SearchRequest {
+    /// A search for `query` with the defaults: language detected, French interface, no
+    /// filter, the first page, translations grouped.
     pub fn new(query: impl Into<String>) -> Self {
         SearchRequest {
             query: query.into(),

@@ -13,16 +13,20 @@ const MAX_TITLES: usize = 5;
 /// Shorter last words are not completed: too many words would match.
 const MIN_PREFIX_CHARS: usize = 2;
 
+/// One thing to propose while a person types: the query completed, or a title.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
+    /// What to show, and to search for if chosen.
     pub text: String,
     /// For a title: the document it leads to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+/// The suggestions for what is typed so far, as the API returns them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Suggestions {
+    /// Completions first, then titles; empty when nothing fits.
     pub suggestions: Vec<Suggestion>,
 }
 

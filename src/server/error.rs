@@ -22,6 +22,7 @@ use super::Settings;
 use super::pages;
 use crate::search::{Invalid, SearchError};
 
+/// An error a handler answers: JSON for programs, a page for people.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
@@ -32,6 +33,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with its HTTP status, a stable code for programs (`not_found`…) and a
+    /// message for the client.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
@@ -41,18 +44,22 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status it is answered with.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// What was wrong with the request, when that is the error.
     pub fn invalid(&self) -> Option<&Invalid> {
         self.invalid.as_ref()
     }
 
+    /// A 404, the message naming what is missing.
     pub fn not_found(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// A 503 while no index is loaded yet.
     pub fn not_ready() -> Self {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -56,18 +56,23 @@ pub struct Settings {
     pub log_queries: bool,
     /// Where the quick-exit button and a double Escape lead: a neutral site.
     pub exit_url: String,
+    /// A request still running after this is answered 503.
     pub request_timeout: Duration,
+    /// Requests handled at once, across all clients; more wait their turn.
     pub max_concurrent_requests: usize,
     /// Searches computed at once (the machine's cores by default); more wait a moment,
     /// then get a 503.
     pub search_workers: usize,
+    /// Larger request bodies are refused (413).
     pub max_body_bytes: usize,
     /// Recent responses kept to answer repeated searches (for at most five minutes);
     /// 0 keeps none.
     pub cached_responses: usize,
-    /// Where a reindex reads and writes.
+    /// The corpus a reindex reads.
     pub corpus_dir: PathBuf,
+    /// Where a reindex writes its new generation.
     pub index_dir: PathBuf,
+    /// How a reindex reads the corpus.
     pub load_options: LoadOptions,
 }
 
@@ -105,6 +110,7 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A state with no engine yet: searches answer `not_ready` until one is installed.
     pub fn new(settings: Settings, detector: Arc<Detector>) -> AppState {
         AppState {
             engine: Arc::default(),
@@ -123,6 +129,7 @@ impl AppState {
         self.engine.store(Some(Arc::new(engine)));
     }
 
+    /// The engine in use, if one is installed yet.
     pub fn engine(&self) -> Option<Arc<Engine>> {
         self.engine.load_full()
     }
@@ -192,6 +199,8 @@ pub const DEFAULT_EXIT_URL: &str = "https://weather.gc.ca/";
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// The whole service as a router: the pages, the API and the health checks, inside the
+/// layers that bound and secure every request.
 pub fn app(state: AppState) -> Router {
     let settings = state.settings.clone();
     let pages = Router::new()
