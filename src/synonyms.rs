@@ -81,6 +81,9 @@ impl Synonyms {
 pub struct Matcher {
     /// Each group, with each of its terms as it is compared (in the group's order).
     groups: Vec<(Group, Vec<Term>)>,
+    /// The analyzers queries are compared with, made once (a stop-word filter builds
+    /// its set of words when it is made): cloned for each query.
+    analyzers: [TextAnalyzer; 4],
 }
 
 /// A term as it is compared: how, and the sequence of stems or words.
@@ -153,13 +156,13 @@ impl Matcher {
                 (group.clone(), keys)
             })
             .collect();
-        Matcher { groups }
+        Matcher { groups, analyzers }
     }
 
     /// The other terms of every group one of whose terms appears in `words` (the query's
     /// words), each with the words it stands for.
     pub fn expand(&self, words: &[String]) -> Vec<Expansion> {
-        let mut analyzers = analyzers();
+        let mut analyzers = self.analyzers.clone();
         // Per language, then as written: the query's stems (or words), each with the word
         // it comes from.
         let keys = [

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tantivy::query::{BooleanQuery, Query};
 use tantivy::schema::Value;
@@ -17,7 +17,7 @@ use super::cache::{Kept, ResponseCache};
 use super::collect::{BestPassages, Covered, DocMatch};
 use super::expand::{self, Expanded};
 use super::query::{self, Analyzers, Built, ParsedQuery, WordQueries};
-use super::rank::{best_first, group, preference, query_language, weigh_languages};
+use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
 use super::request::{SearchError, SearchRequest, validate_query};
 use super::response::{
     Facets, Hit, LanguageReport, Link, Relaxation, SearchResponse, document_url,
@@ -100,32 +100,56 @@ impl Engine {
         if let Some(kept) = self.kept(request) {
             return Ok(kept.response(started));
         }
-        let response = self.search_index(request, started)?;
+        let response = self.search_index(request, started, &mut StageTimes::default())?;
         self.responses.insert(request, &response);
         Ok(response)
+    }
+
+    /// Answers `request` without the kept responses, and says how long each stage took:
+    /// for the profile benchmark (`benches/profile.rs`).
+    pub fn search_timed(
+        &self,
+        request: &SearchRequest,
+    ) -> Result<(SearchResponse, StageTimes), SearchError> {
+        let mut times = StageTimes::default();
+        let response = self.search_index(request, Instant::now(), &mut times)?;
+        Ok((response, times))
     }
 
     fn search_index(
         &self,
         request: &SearchRequest,
         started: Instant,
+        times: &mut StageTimes,
     ) -> Result<SearchResponse, SearchError> {
+        let mut clock = Instant::now();
+        let mut lap = |stage: &mut Duration| {
+            let now = Instant::now();
+            *stage += now - clock;
+            clock = now;
+        };
         request.validate(&self.open.manifest.types)?;
-        let detection = match request.lang {
+        let parsed = ParsedQuery::parse(&request.query);
+        lap(&mut times.parse);
+        let evidence = self.language_evidence(&parsed.words);
+        // Lingua is asked only when its answer could matter: not when the language is
+        // given, nor when the words alone put one language further ahead than lingua's
+        // vote (at most 1) could change.
+        let decided = evidence.as_ref().and_then(|votes| words_decide(votes));
+        let detection = match request.lang.or(decided) {
             Some(lang) => Detection {
                 best: Some(lang),
                 confidence: 1.0,
             },
             None => self.detector.detect(&request.query),
         };
-        let evidence = self.language_evidence(&ParsedQuery::parse(&request.query).words);
         let query_lang = request
             .lang
             .or_else(|| query_language(&evidence?, &detection));
         let languages = weigh_languages(request.lang, query_lang, detection.best, request.ui);
+        lap(&mut times.language);
         let collector = BestPassages(self.open.ordinals.clone());
         // As typed; then, while nothing is found, relaxed step by step.
-        let parsed = ParsedQuery::parse(&request.query);
         let steps = [
             None,
             Some(Relaxation::PhrasesAsWords),
@@ -133,7 +157,9 @@ impl Engine {
         ];
         let mut relaxed = None;
         let (mut built, mut expanded) = self.query(&request.query, &parsed, &languages, relaxed);
+        lap(&mut times.query);
         let mut matches = self.searcher.search(&*built.query, &collector)?;
+        lap(&mut times.collect);
         for step in steps.into_iter().skip(1) {
             let pointless = step == Some(Relaxation::PhrasesAsWords)
                 && parsed.phrases.is_empty()
@@ -148,13 +174,16 @@ impl Engine {
                 &languages,
                 relaxed,
             );
+            lap(&mut times.query);
             matches = self.searcher.search(&*built.query, &collector)?;
+            lap(&mut times.collect);
         }
         let query = built.query;
         let coverage = self.coverage(&built.words)?;
         for m in &mut matches {
             m.coverage = coverage[m.doc_ord as usize];
         }
+        lap(&mut times.coverage);
 
         let type_ord = request
             .doc_type
@@ -174,6 +203,7 @@ impl Engine {
         };
         let total = ranked.len();
         let ranked = best_first(ranked, request.offset + request.limit);
+        lap(&mut times.rank);
 
         let mut snippets = Snippets::new(&self.searcher, &*query);
         let hits = ranked
@@ -182,6 +212,7 @@ impl Engine {
             .take(request.limit)
             .map(|m| self.hit(&m, &mut snippets))
             .collect::<Result<Vec<Hit>, SearchError>>()?;
+        lap(&mut times.hits);
         Ok(SearchResponse {
             query: request.query.clone(),
             language: LanguageReport {
@@ -428,6 +459,25 @@ impl Engine {
             translations,
         })
     }
+}
+
+/// How long each stage of a search took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Checking the request and taking the query apart.
+    pub parse: Duration,
+    /// The query's language: lingua, and the corpus's evidence.
+    pub language: Duration,
+    /// Completions, corrections and synonyms, and the query built from them.
+    pub query: Duration,
+    /// Every matching document's best passage.
+    pub collect: Duration,
+    /// Which typed words each document has.
+    pub coverage: Duration,
+    /// Facets, grouping of translations and ordering.
+    pub rank: Duration,
+    /// The page of hits: stored fields and snippets.
+    pub hits: Duration,
 }
 
 /// What a typed word found only through a synonym counts for, in a document's coverage.

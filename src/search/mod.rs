@@ -18,7 +18,7 @@ mod snippet;
 mod suggest;
 
 pub use cache::{Kept, ResponseCache};
-pub use engine::Engine;
+pub use engine::{Engine, StageTimes};
 pub use query::{MAX_WORDS, ParsedQuery};
 pub use request::{
     DEFAULT_LIMIT, Invalid, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, SearchError, SearchRequest,

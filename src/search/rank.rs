@@ -60,6 +60,22 @@ pub(super) fn query_language(evidence: &[f32; 3], detection: &Detection) -> Opti
     (lead >= LANGUAGE_LEAD).then_some(best)
 }
 
+/// The query's language when its words alone decide it, whatever lingua would say: one
+/// language ahead of every other by more than lingua's vote (at most 1) could undo.
+pub(super) fn words_decide(evidence: &[f32; 3]) -> Option<Lang> {
+    let none = Detection {
+        best: None,
+        confidence: 0.0,
+    };
+    let best = query_language(evidence, &none)?;
+    let lead = Lang::ALL
+        .into_iter()
+        .filter(|&l| l != best)
+        .map(|l| evidence[best.ordinal() as usize] - evidence[l.ordinal() as usize])
+        .fold(f32::INFINITY, f32::min);
+    (lead >= LANGUAGE_LEAD + 1.0).then_some(best)
+}
+
 /// How far ahead of the others a language must be, in words, to be the query's.
 const LANGUAGE_LEAD: f32 = 0.3;
 

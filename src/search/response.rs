@@ -47,9 +47,11 @@ pub enum Relaxation {
 /// What the search made of the query's language.
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageReport {
-    /// The query's language, when detection is sure or the caller said it.
+    /// The query's language, when its words and lingua tell it, or the caller said it;
+    /// `null` for a query with no language of its own (the interface's is shown).
     pub detected: Option<Lang>,
-    /// The detector's confidence in its best guess, from 0 to 1; 1 when the caller said it.
+    /// Lingua's confidence in its best guess, from 0 to 1; 1 when the caller said the
+    /// language or the words alone decided it (lingua is then not asked).
     pub confidence: f64,
     /// The languages whose fields were searched, the most likely first.
     pub searched: Vec<Lang>,
