@@ -135,7 +135,7 @@ impl Engine {
         // Lingua is asked only when its answer could matter: not when the language is
         // given, nor when the words alone put one language further ahead than lingua's
         // vote (at most 1) could change.
-        let decided = evidence.as_ref().and_then(|votes| words_decide(votes));
+        let decided = evidence.as_ref().and_then(words_decide);
         let detection = match request.lang.or(decided) {
             Some(lang) => Detection {
                 best: Some(lang),
