@@ -64,7 +64,8 @@ fn main() {
     );
     println!("{:<14} {:>8} {:>8} {:>8}", "stage", "p50", "p99", "mean");
     type Sample = (StageTimes, Duration, Duration);
-    let stages: [(&str, fn(&Sample) -> Duration); 9] = [
+    type Stage = (&'static str, fn(&Sample) -> Duration);
+    let stages: [Stage; 9] = [
         ("parse", |s| s.0.parse),
         ("language", |s| s.0.language),
         ("query", |s| s.0.query),
