@@ -8,11 +8,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use guide_search::corpus::LoadOptions;
 use guide_search::eval::{self, SLICES};
-use guide_search::index;
 use guide_search::language::{Detector, Lang};
-use guide_search::search::{Engine, SearchRequest, StageTimes};
+use guide_search::search::{SearchRequest, StageTimes};
 
 /// Measured passes over the queries, after one to warm up.
 const PASSES: usize = 3;
@@ -20,16 +18,8 @@ const PASSES: usize = 3;
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let detector = Arc::new(Detector::new());
-    index::build(
-        &root.join("corpus"),
-        dir.path(),
-        &LoadOptions::default(),
-        &detector,
-        &mut (),
-    )
-    .expect("the shipped corpus indexes");
-    let engine = Engine::new(index::open(dir.path()).expect("the index opens"), detector);
+    let engine = eval::engine_over(&root.join("corpus"), dir.path(), Arc::new(Detector::new()))
+        .expect("the shipped corpus indexes and opens");
     let mut requests = Vec::new();
     for (slice, _) in SLICES {
         let path = eval::slice_path(&root.join("tests/relevance"), slice).expect("a slice");

@@ -8,8 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use guide_search::corpus::LoadOptions;
-use guide_search::index;
+use guide_search::eval;
 use guide_search::language::{Detector, Lang};
 use guide_search::search::{Engine, SearchRequest};
 
@@ -32,16 +31,8 @@ const QUERIES: [(&str, &str, Lang); 8] = [
 fn engine() -> (tempfile::TempDir, Engine) {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let detector = Arc::new(Detector::new());
-    index::build(
-        &corpus,
-        dir.path(),
-        &LoadOptions::default(),
-        &detector,
-        &mut (),
-    )
-    .expect("the shipped corpus indexes");
-    let engine = Engine::new(index::open(dir.path()).expect("the index opens"), detector);
+    let engine = eval::engine_over(&corpus, dir.path(), Arc::new(Detector::new()))
+        .expect("the shipped corpus indexes and opens");
     (dir, engine)
 }
 

@@ -151,9 +151,16 @@ fn host_site(listener: TcpListener, search_base: String) {
     });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_page_and_the_widget_in_a_real_browser() {
-    let Some(driver) = chromedriver() else { return };
+/// The service on the shipped corpus, and a second site that embeds its widget and is
+/// where the quick exit leads.
+struct Sites {
+    server: common::Server,
+    base: String,
+    host_base: String,
+    exit_url: String,
+}
+
+fn sites() -> Sites {
     let host = TcpListener::bind("127.0.0.1:0").unwrap();
     let host_base = format!("http://{}", host.local_addr().unwrap());
     let exit_url = format!("{host_base}/neutral");
@@ -169,7 +176,23 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         ],
     );
     host_site(host, server.base.clone());
-    let base = server.base.clone();
+    Sites {
+        base: server.base.clone(),
+        server,
+        host_base,
+        exit_url,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_and_the_widget_in_a_real_browser() {
+    let Some(driver) = chromedriver() else { return };
+    let Sites {
+        server: _running,
+        base,
+        host_base,
+        exit_url,
+    } = sites();
 
     let client = browser(&driver, true).await;
 
@@ -520,22 +543,12 @@ async fn tab_to(client: &Client, css: &str, most: usize) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_an_accessibility_audit_and_a_keyboard_path() {
     let Some(driver) = chromedriver() else { return };
-    let host = TcpListener::bind("127.0.0.1:0").unwrap();
-    let host_base = format!("http://{}", host.local_addr().unwrap());
-    let exit_url = format!("{host_base}/neutral");
-    let server = common::start(
-        common::shipped_index(),
-        &[
-            "--rate-limit",
-            "0",
-            "--exit-url",
-            &exit_url,
-            "--allowed-origins",
-            &host_base,
-        ],
-    );
-    host_site(host, server.base.clone());
-    let base = server.base.clone();
+    let Sites {
+        server: _running,
+        base,
+        host_base,
+        exit_url,
+    } = sites();
     let client = browser(&driver, true).await;
 
     // The keyboard alone: Tab to the box, type, pick a suggestion with the arrows, open a

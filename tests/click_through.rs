@@ -11,9 +11,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use guide_search::corpus::LoadOptions;
-use guide_search::index;
 use guide_search::language::{Detector, Lang};
-use guide_search::search::Engine;
 use guide_search::server::{AppState, Settings, app};
 use scraper::{Html, Selector};
 use tower::ServiceExt;
@@ -53,14 +51,7 @@ fn router() -> (tempfile::TempDir, axum::Router) {
     let dir = tempfile::tempdir().unwrap();
     let detector = Arc::new(Detector::new());
     let corpus = common::shipped_corpus();
-    index::build(
-        &corpus,
-        dir.path(),
-        &LoadOptions::default(),
-        &detector,
-        &mut (),
-    )
-    .unwrap();
+    let engine = guide_search::eval::engine_over(&corpus, dir.path(), detector.clone()).unwrap();
     let state = AppState::new(
         Settings {
             rate_limit: 0,
@@ -71,7 +62,7 @@ fn router() -> (tempfile::TempDir, axum::Router) {
         },
         detector.clone(),
     );
-    state.install(Engine::new(index::open(dir.path()).unwrap(), detector));
+    state.install(engine);
     (dir, app(state))
 }
 

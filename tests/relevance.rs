@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use guide_search::corpus::{self, LoadOptions};
 use guide_search::eval::{self, Ranker, baselines};
-use guide_search::index;
 use guide_search::language::{Detector, Lang};
-use guide_search::search::Engine;
 
 mod common;
 
@@ -34,15 +32,7 @@ fn relevance_stays_above_its_floors_and_ahead_of_the_baselines() {
     let detector = Arc::new(Detector::new());
     let dir = tempfile::tempdir().unwrap();
     let corpus_dir = common::shipped_corpus();
-    index::build(
-        &corpus_dir,
-        dir.path(),
-        &LoadOptions::default(),
-        &detector,
-        &mut (),
-    )
-    .unwrap();
-    let engine = Engine::new(index::open(dir.path()).unwrap(), detector.clone());
+    let engine = eval::engine_over(&corpus_dir, dir.path(), detector.clone()).unwrap();
     let documents = corpus::load(&corpus_dir, &LoadOptions::default(), &detector)
         .unwrap()
         .documents;

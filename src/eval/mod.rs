@@ -11,9 +11,12 @@ pub mod baselines;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::LoadOptions;
+use crate::index::{self, IndexError};
 use crate::language::{Detector, Lang};
 use crate::search::{Engine, SearchRequest};
 
@@ -94,6 +97,23 @@ pub fn load_queries(path: &Path) -> Result<Vec<JudgedQuery>, EvalError> {
         message: e.to_string(),
     })?;
     Ok(file.query)
+}
+
+/// An engine over `corpus`, its index built into `index_dir` first: what the
+/// evaluation, the tests and the benchmarks search.
+pub fn engine_over(
+    corpus: &Path,
+    index_dir: &Path,
+    detector: Arc<Detector>,
+) -> Result<Engine, IndexError> {
+    index::build(
+        corpus,
+        index_dir,
+        &LoadOptions::default(),
+        &detector,
+        &mut (),
+    )?;
+    Ok(Engine::new(index::open(index_dir)?, detector))
 }
 
 /// Something that ranks documents for a query: guide-search or a baseline.

@@ -42,6 +42,16 @@ pub struct SegmentBestPassages {
 
 const NO_MATCH: Score = Score::NEG_INFINITY;
 
+/// The document of each passage of `segment`.
+fn documents_of_segment(
+    ordinals: &Ordinals,
+    segment: SegmentOrdinal,
+) -> tantivy::Result<&Arc<[u32]>> {
+    ordinals.document_of.get(segment as usize).ok_or_else(|| {
+        tantivy::TantivyError::InternalError(format!("no ordinals for segment {segment}"))
+    })
+}
+
 impl Collector for BestPassages {
     type Fruit = Vec<DocMatch>;
     type Child = SegmentBestPassages;
@@ -51,9 +61,7 @@ impl Collector for BestPassages {
         segment: SegmentOrdinal,
         _: &SegmentReader,
     ) -> tantivy::Result<SegmentBestPassages> {
-        let document_of = self.0.document_of.get(segment as usize).ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("no ordinals for segment {segment}"))
-        })?;
+        let document_of = documents_of_segment(&self.0, segment)?;
         Ok(SegmentBestPassages {
             segment,
             document_of: document_of.clone(),
@@ -131,9 +139,7 @@ impl Collector for Covered {
         segment: SegmentOrdinal,
         _: &SegmentReader,
     ) -> tantivy::Result<SegmentCovered> {
-        let document_of = self.0.document_of.get(segment as usize).ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("no ordinals for segment {segment}"))
-        })?;
+        let document_of = documents_of_segment(&self.0, segment)?;
         Ok(SegmentCovered {
             document_of: document_of.clone(),
             found: vec![false; self.0.documents.len()],

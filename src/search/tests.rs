@@ -7,7 +7,6 @@ use proptest::prelude::*;
 
 use super::snippet::one_line;
 use super::{Engine, SearchRequest};
-use crate::corpus::LoadOptions;
 use crate::language::{Detector, Lang};
 
 /// The shipped corpus, indexed once for all cases, and its words.
@@ -16,16 +15,8 @@ fn shipped() -> &'static (tempfile::TempDir, Engine, Vec<String>) {
     SHIPPED.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let detector = Arc::new(Detector::new());
-        crate::index::build(
-            &corpus,
-            dir.path(),
-            &LoadOptions::default(),
-            &detector,
-            &mut (),
-        )
-        .unwrap();
-        let engine = Engine::new(crate::index::open(dir.path()).unwrap(), detector);
+        let engine =
+            crate::eval::engine_over(&corpus, dir.path(), Arc::new(Detector::new())).unwrap();
         // The words as written, punctuation and all.
         let mut words = std::collections::BTreeSet::new();
         for entry in &engine.manifest().documents {
