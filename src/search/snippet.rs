@@ -198,7 +198,10 @@ pub(super) fn one_line(text: &str) -> String {
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push(' ');
-            out.push_str(line.strip_prefix("- ").unwrap_or(line));
+            // A dash alone is a list item's marker whose words the window cut off.
+            if line.trim() != "-" {
+                out.push_str(line.strip_prefix("- ").unwrap_or(line));
+            }
         } else {
             out.push_str(line);
         }
