@@ -608,6 +608,30 @@ async fn every_page_passes_an_accessibility_audit_and_a_keyboard_path() {
     )
     .await;
 
+    // Nothing found, as the page's script renders it: the helpline and sections to start
+    // from, in the interface's language, never a dead end.
+    client.goto(&format!("{base}/?ui=es")).await.unwrap();
+    client
+        .find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("zzqxw ")
+        .await
+        .unwrap();
+    let offered = until(
+        &client,
+        "the script's no-results help",
+        "const none = document.querySelector('#results .no-results'); return none && none.querySelectorAll('li a').length && none.textContent",
+    )
+    .await;
+    let offered = offered.as_str().unwrap_or_default();
+    assert!(
+        offered.contains("1 888 933-9007") && offered.contains("911"),
+        "{offered}"
+    );
+    assert!(offered.contains("Por dónde empezar"), "{offered}");
+    screenshot(&client, "keyboard-4-no-results").await;
+
     // axe-core on every kind of page, in each language, on a desktop and a phone.
     let Some(axe) = axe_source() else { return };
     let queries = [

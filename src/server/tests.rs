@@ -795,6 +795,13 @@ async fn pages_answer_errors_as_pages_in_the_readers_language() {
             text(En).error_no_such_results_page,
         ),
         (
+            "/search?q=aide&offset=18446744073709551615&ui=en",
+            None,
+            StatusCode::BAD_REQUEST,
+            En,
+            text(En).error_no_such_results_page,
+        ),
+        (
             "/search?q=aide&offset=184467440737095516150&ui=es",
             None,
             StatusCode::BAD_REQUEST,

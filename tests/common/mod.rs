@@ -246,24 +246,29 @@ pub fn start_with(corpus: &Path, index: &Path, extra: &[&str], env: &[(&str, &st
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    // One thread reads the server's stderr for as long as it runs (so that the server
+    // never blocks on a full pipe), keeping every line; the test waits, a minute at most,
+    // for the one that says where it listens.
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let log = Arc::new(Mutex::new(Vec::new()));
-    let mut base = None;
-    for line in lines.by_ref().map_while(Result::ok) {
-        log.lock().unwrap().push(line.clone());
-        if let Some((_, url)) = line.split_once("listening on ") {
-            base = Some(url.trim().to_string());
-            break;
-        }
-    }
-    let base = base.expect("the server says where it listens");
-    // Keep reading stderr so that the server never blocks on a full pipe.
+    let (listening, base) = std::sync::mpsc::channel();
     let sink = log.clone();
     let reader = std::thread::spawn(move || {
         for line in lines.map_while(Result::ok) {
+            if let Some((_, url)) = line.split_once("listening on ") {
+                let _ = listening.send(url.trim().to_string());
+            }
             sink.lock().unwrap().push(line);
         }
     });
+    let base = base
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_else(|_| {
+            panic!(
+                "the server never said where it listens: {:?}",
+                log.lock().unwrap()
+            )
+        });
     Server {
         child,
         base,
