@@ -244,13 +244,7 @@ pub async fn search(
 /// A search that could not be done, as a page: what to change (the search box is there to
 /// change it), or an apology and the helpline.
 fn failed(page: &Page, error: &ApiError) -> Response {
-    let status = error.status();
-    let (title, hint) = problem(page.text, status, error.invalid());
-    let body = html! {
-        h1 { (title) }
-        p.error role="alert" { (hint) }
-    };
-    (status, page.render(body)).into_response()
+    problem_page(page, error.status(), error.invalid())
 }
 
 /// An error page for any address a person opened: the status's title and hint in the
@@ -270,7 +264,12 @@ pub(super) fn error_page(
         exit_url,
         here: ("/", vec![]),
     };
-    let (title, hint) = problem(text, status, invalid);
+    problem_page(&page, status, invalid)
+}
+
+/// `page` saying what went wrong, with `status`.
+fn problem_page(page: &Page, status: StatusCode, invalid: Option<&Invalid>) -> Response {
+    let (title, hint) = problem(page.text, status, invalid);
     let body = html! {
         h1 { (title) }
         p.error role="alert" { (hint) }
