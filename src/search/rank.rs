@@ -48,6 +48,19 @@ pub(super) fn query_language(evidence: &[f32; 3], detection: &Detection) -> Opti
     if let Some(best) = detection.best {
         votes[best.ordinal() as usize] += detection.confidence as f32;
     }
+    let (best, lead) = leader(&votes)?;
+    (lead >= LANGUAGE_LEAD).then_some(best)
+}
+
+/// The query's language when its words alone decide it, whatever lingua would say: one
+/// language ahead of every other by more than lingua's vote (at most 1) could undo.
+pub(super) fn words_decide(evidence: &[f32; 3]) -> Option<Lang> {
+    let (best, lead) = leader(evidence)?;
+    (lead >= LANGUAGE_LEAD + 1.0).then_some(best)
+}
+
+/// The language with the most votes, and how far ahead of the next it is.
+fn leader(votes: &[f32; 3]) -> Option<(Lang, f32)> {
     let vote = |lang: Lang| votes[lang.ordinal() as usize];
     let best = Lang::ALL
         .into_iter()
@@ -57,23 +70,7 @@ pub(super) fn query_language(evidence: &[f32; 3], detection: &Detection) -> Opti
         .filter(|&l| l != best)
         .map(|l| vote(best) - vote(l))
         .fold(f32::INFINITY, f32::min);
-    (lead >= LANGUAGE_LEAD).then_some(best)
-}
-
-/// The query's language when its words alone decide it, whatever lingua would say: one
-/// language ahead of every other by more than lingua's vote (at most 1) could undo.
-pub(super) fn words_decide(evidence: &[f32; 3]) -> Option<Lang> {
-    let none = Detection {
-        best: None,
-        confidence: 0.0,
-    };
-    let best = query_language(evidence, &none)?;
-    let lead = Lang::ALL
-        .into_iter()
-        .filter(|&l| l != best)
-        .map(|l| evidence[best.ordinal() as usize] - evidence[l.ordinal() as usize])
-        .fold(f32::INFINITY, f32::min);
-    (lead >= LANGUAGE_LEAD + 1.0).then_some(best)
+    Some((best, lead))
 }
 
 /// How far ahead of the others a language must be, in words, to be the query's.
