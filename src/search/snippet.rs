@@ -1,20 +1,24 @@
 //! Highlighted excerpts of the passage a hit points to, and whole passages highlighted.
 //!
-//! tantivy's snippet generator finds the best fragment and the matched words, each by its
-//! field's own analyzer, so a stemmed or folded match highlights the word as written
-//! (`médicolégale` for `medicolegale`), whole. The HTML is ours: analyzers that give
-//! several tokens at the same offsets (compounds, inclusive writing, elisions) report
-//! duplicate or overlapping ranges, which are merged before marking; an excerpt is
+//! The passage is read once, word by word, by its field's own analyzer (the index's,
+//! with its memo of the corpus's words), so a stemmed or folded match highlights the word
+//! as written (`médicolégale` for `medicolegale`), whole. The window is chosen as tantivy's
+//! snippet generator chooses it (the fragment whose matched terms are rarest in the index,
+//! the first of equals), without its copies of every token. The HTML is ours: analyzers
+//! that give several tokens at the same offsets (compounds, inclusive writing, elisions)
+//! report duplicate or overlapping ranges, which are merged before marking; an excerpt is
 //! flattened to one line of plain words (no list dashes), starts and ends on whole words,
 //! and says with `…` where the passage was cut.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use tantivy::Searcher;
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::{SnippetGenerator, collapse_overlapped_ranges};
+use tantivy::snippet::collapse_overlapped_ranges;
+use tantivy::tokenizer::TextAnalyzer;
 
 /// About 200 characters of context (tantivy counts bytes).
 const SNIPPET_BYTES: usize = 220;
@@ -22,12 +26,75 @@ const MARK_OPEN: &str = "<mark>";
 const MARK_CLOSE: &str = "</mark>";
 const ELLIPSIS: &str = "…";
 
-/// Snippet generators for one query, made on first use per field.
+/// Excerpts for one query: each field's terms and analyzer, found on first use.
 pub struct Snippets<'a> {
     searcher: &'a Searcher,
     query: &'a dyn Query,
     max_bytes: usize,
-    generators: HashMap<Field, Option<SnippetGenerator>>,
+    fields: HashMap<Field, Option<FieldTerms>>,
+}
+
+/// The query's terms on one field, each weighed by its rarity in the index (as tantivy's
+/// snippet generator weighs them), and the analyzer that gives a text's terms on it.
+struct FieldTerms {
+    weights: FxHashMap<String, f32>,
+    analyzer: TextAnalyzer,
+}
+
+impl FieldTerms {
+    /// `None` when the query has no term on `field` that the index has.
+    fn of(searcher: &Searcher, query: &dyn Query, field: Field) -> Option<FieldTerms> {
+        let mut weights = FxHashMap::default();
+        query.query_terms(&mut |term, _| {
+            if term.field() != field {
+                return;
+            }
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                return;
+            };
+            if weights.contains_key(text) {
+                return;
+            }
+            let doc_freq = searcher.doc_freq(term).unwrap_or(0);
+            if doc_freq > 0 {
+                weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
+            }
+        });
+        if weights.is_empty() {
+            return None;
+        }
+        let analyzer = searcher.index().tokenizer_for_field(field).ok()?;
+        Some(FieldTerms { weights, analyzer })
+    }
+
+    /// The window of at most `max_bytes` with the highest weight of matched terms (the
+    /// first of equals), cut where a token would pass the limit, and the matches in it.
+    fn best(&mut self, text: &str, max_bytes: usize) -> Option<Found> {
+        let mut best: Option<(f32, Found)> = None;
+        let mut current = (0.0, Found::at(0));
+        let mut keep = |(score, found): (f32, Found)| {
+            if score > 0.0 && best.as_ref().is_none_or(|(top, _)| score > *top) {
+                best = Some((score, found));
+            }
+        };
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if token.offset_to - current.1.window.start > max_bytes {
+                keep(std::mem::replace(
+                    &mut current,
+                    (0.0, Found::at(token.offset_from)),
+                ));
+            }
+            current.1.window.end = token.offset_to;
+            if let Some(weight) = self.weights.get(token.text.as_str()) {
+                current.0 += weight;
+                current.1.marks.push(token.offset_from..token.offset_to);
+            }
+        }
+        keep(current);
+        best.map(|(_, found)| found)
+    }
 }
 
 /// Where the query's words are in a text: the best window and the matches in it, as
@@ -36,6 +103,16 @@ pub struct Snippets<'a> {
 struct Found {
     window: Range<usize>,
     marks: Vec<Range<usize>>,
+}
+
+impl Found {
+    /// An empty window at `start`.
+    fn at(start: usize) -> Found {
+        Found {
+            window: start..start,
+            marks: Vec::new(),
+        }
+    }
 }
 
 impl<'a> Snippets<'a> {
@@ -54,34 +131,21 @@ impl<'a> Snippets<'a> {
             searcher,
             query,
             max_bytes,
-            generators: HashMap::new(),
+            fields: HashMap::new(),
         }
     }
 
     /// The best window of `text` for the terms the query has on the first of `fields`
     /// that matches anything in it.
     fn best(&mut self, text: &str, fields: &[Field]) -> Option<Found> {
-        for &field in fields {
-            let (searcher, query, max_bytes) = (self.searcher, self.query, self.max_bytes);
-            let generator = self.generators.entry(field).or_insert_with(|| {
-                let mut generator = SnippetGenerator::create(searcher, query, field).ok()?;
-                generator.set_max_num_chars(max_bytes);
-                Some(generator)
-            });
-            if let Some(generator) = generator {
-                let snippet = generator.snippet(text);
-                if !snippet.highlighted().is_empty() {
-                    let window = snippet.fragment_range();
-                    let marks = snippet
-                        .highlighted()
-                        .iter()
-                        .map(|r| window.start + r.start..window.start + r.end)
-                        .collect();
-                    return Some(Found { window, marks });
-                }
-            }
-        }
-        None
+        let (searcher, query, max_bytes) = (self.searcher, self.query, self.max_bytes);
+        fields.iter().find_map(|&field| {
+            let terms = self
+                .fields
+                .entry(field)
+                .or_insert_with(|| FieldTerms::of(searcher, query, field));
+            terms.as_mut()?.best(text, max_bytes)
+        })
     }
 
     /// The best excerpt of `text`, else its beginning, as one line of words; HTML-escaped
