@@ -13,9 +13,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{analyzer, tokens};
+use crate::analysis::{Registered, tokens};
 use crate::language::Lang;
 
 /// The groups as the organisation wrote them; kept with the index it was built with.
@@ -81,6 +82,10 @@ impl Synonyms {
 pub struct Matcher {
     /// Each group, with each of its terms as it is compared (in the group's order).
     groups: Vec<(Group, Vec<Term>)>,
+    /// Where each term starts, by analyzer ([`Key::analyzer`]): its first stem → (group,
+    /// term) positions. A query is matched by looking up its own stems, not by walking
+    /// every term.
+    starts: [FxHashMap<String, Vec<(usize, usize)>>; 4],
     /// The analyzers queries are compared with, made once (a stop-word filter builds
     /// its set of words when it is made): cloned for each query.
     analyzers: [TextAnalyzer; 4],
@@ -112,15 +117,13 @@ fn stems(analyzers: &mut [TextAnalyzer; 4], key: Key, text: &str) -> Vec<(String
     stems
 }
 
-/// The analyzers of the three languages, then the neutral one.
-fn analyzers() -> [TextAnalyzer; 4] {
-    [
-        analyzer(Some(Lang::Fr)),
-        analyzer(Some(Lang::En)),
-        analyzer(Some(Lang::Es)),
-        analyzer(None),
-    ]
-}
+/// Every way a term can be compared, in the order of [`Key::analyzer`].
+const KEYS: [Key; 4] = [
+    Key::Stems(Lang::Fr),
+    Key::Stems(Lang::En),
+    Key::Stems(Lang::Es),
+    Key::Words,
+];
 
 impl Key {
     fn analyzer(self) -> usize {
@@ -132,10 +135,14 @@ impl Key {
 }
 
 impl Matcher {
-    /// Analyses every term of every group, once, when an index is opened.
-    pub fn new(synonyms: &Synonyms) -> Matcher {
-        let mut analyzers = analyzers();
-        let groups = synonyms
+    /// Analyses every term of every group, once, when an index is opened, with the
+    /// index's analyzers (`registered`), whose memos the queries then read.
+    pub fn new(synonyms: &Synonyms, registered: &Registered) -> Matcher {
+        let mut analyzers = KEYS.map(|key| match key {
+            Key::Stems(lang) => registered.for_queries(Some(lang)),
+            Key::Words => registered.for_queries(None),
+        });
+        let groups: Vec<(Group, Vec<Term>)> = synonyms
             .groups
             .iter()
             .map(|group| {
@@ -156,49 +163,59 @@ impl Matcher {
                 (group.clone(), keys)
             })
             .collect();
-        Matcher { groups, analyzers }
+        let mut starts: [FxHashMap<String, Vec<(usize, usize)>>; 4] = Default::default();
+        for (g, (_, terms)) in groups.iter().enumerate() {
+            for (t, (key, sequence)) in terms.iter().enumerate() {
+                if let Some(first) = sequence.first() {
+                    starts[key.analyzer()]
+                        .entry(first.clone())
+                        .or_default()
+                        .push((g, t));
+                }
+            }
+        }
+        Matcher {
+            groups,
+            starts,
+            analyzers,
+        }
     }
 
     /// The other terms of every group one of whose terms appears in `words` (the query's
     /// words), each with the words it stands for.
     pub fn expand(&self, words: &[String]) -> Vec<Expansion> {
         let mut analyzers = self.analyzers.clone();
-        // Per language, then as written: the query's stems (or words), each with the word
-        // it comes from.
-        let keys = [
-            Key::Stems(Lang::Fr),
-            Key::Stems(Lang::En),
-            Key::Stems(Lang::Es),
-            Key::Words,
-        ];
-        let typed: Vec<Vec<(String, usize)>> = keys
-            .iter()
-            .map(|&key| {
-                words
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, word)| {
-                        stems(&mut analyzers, key, word)
-                            .into_iter()
-                            .map(move |(s, _)| (s, i))
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut found = Vec::new();
-        for (group, keys) in &self.groups {
-            let mut matched: Vec<(usize, Range<usize>)> = Vec::new();
-            for (term, (how, key)) in keys.iter().enumerate() {
-                let query = &typed[how.analyzer()];
-                if key.is_empty() || key.len() > query.len() {
+        // Each term found, by group: which term, and the words it covers.
+        let mut matched: BTreeMap<usize, Vec<(usize, Range<usize>)>> = BTreeMap::new();
+        for key in KEYS {
+            // The query's stems (or words), each with the word it comes from.
+            let typed: Vec<(String, usize)> = words
+                .iter()
+                .enumerate()
+                .flat_map(|(i, word)| {
+                    stems(&mut analyzers, key, word)
+                        .into_iter()
+                        .map(move |(s, _)| (s, i))
+                })
+                .collect();
+            for (at, (stem, _)) in typed.iter().enumerate() {
+                let Some(candidates) = self.starts[key.analyzer()].get(stem) else {
                     continue;
-                }
-                for window in query.windows(key.len()) {
-                    if window.iter().map(|(s, _)| s).eq(key.iter()) {
-                        matched.push((term, window[0].1..window[key.len() - 1].1 + 1));
+                };
+                for &(group, term) in candidates {
+                    let sequence = &self.groups[group].1[term].1;
+                    let Some(window) = typed.get(at..at + sequence.len()) else {
+                        continue;
+                    };
+                    if window.iter().map(|(s, _)| s).eq(sequence.iter()) {
+                        let covered = window[0].1..window[window.len() - 1].1 + 1;
+                        matched.entry(group).or_default().push((term, covered));
                     }
                 }
             }
+        }
+        let mut found = Vec::new();
+        for (group, matched) in matched {
             let Some(words) = matched
                 .iter()
                 .map(|(_, words)| words.clone())
@@ -206,7 +223,8 @@ impl Matcher {
             else {
                 continue;
             };
-            let terms = group
+            let terms = self.groups[group]
+                .0
                 .terms
                 .iter()
                 .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)));
@@ -243,7 +261,7 @@ fr = ["DPJ", "protection de la jeunesse"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, FILE).unwrap();
-        Matcher::new(&Synonyms::load(&path).unwrap())
+        Matcher::new(&Synonyms::load(&path).unwrap(), &Registered::default())
     }
 
     fn expand(query: &str) -> Vec<(Lang, String)> {
@@ -293,7 +311,7 @@ es = ["violación"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, file).unwrap();
-        let matcher = Matcher::new(&Synonyms::load(&path).unwrap());
+        let matcher = Matcher::new(&Synonyms::load(&path).unwrap(), &Registered::default());
         let table: &[(&str, usize, Range<usize>)] = &[
             ("morning after pill", 3, 0..3),
             ("MORNING-AFTER PILLS", 3, 0..2),

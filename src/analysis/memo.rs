@@ -7,8 +7,9 @@
 //! passages it shows. The memo keeps each word's tokens, so the chain runs once per
 //! distinct word: when indexing, and when cutting snippets.
 //!
-//! The memo only ever sees the corpus's texts: queries are analysed by analyzers of their
-//! own, so that no word anybody searched for stays in memory.
+//! The memo only ever learns the corpus's texts: queries are analysed through a reader of
+//! the memo ([`Memoized::reader`]), which uses the words it has and forgets the others
+//! with the query, so that no word anybody searched for stays in memory.
 
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
@@ -34,8 +35,9 @@ pub struct Memoized {
     words: WordTokenizer,
     shared: Arc<RwLock<Memo>>,
     /// Words met in the current text and missing from the shared memo; added to it at the
-    /// end of the text, under one write lock.
+    /// end of the text, under one write lock, if this analyzer learns.
     fresh: Memo,
+    learns: bool,
 }
 
 impl Memoized {
@@ -45,6 +47,16 @@ impl Memoized {
             words: WordTokenizer::default(),
             shared: Arc::default(),
             fresh: Memo::default(),
+            learns: true,
+        }
+    }
+
+    /// The same analyzer and memo, but never adding to the memo: for queries.
+    pub fn reader(&self) -> Memoized {
+        Memoized {
+            fresh: Memo::default(),
+            learns: false,
+            ..self.clone()
         }
     }
 }
@@ -57,7 +69,7 @@ impl Tokenizer for Memoized {
         MemoStream {
             words: self.words.token_stream(text),
             known: Some(self.shared.read().unwrap_or_else(PoisonError::into_inner)),
-            shared: &self.shared,
+            shared: self.learns.then_some(&*self.shared),
             fresh: &mut self.fresh,
             chain: &mut self.chain,
             next_piece: 0,
@@ -73,7 +85,8 @@ pub struct MemoStream<'a> {
     /// second read would wait for it, and it for the first. tantivy analyses one text at a
     /// time per thread, when indexing and when cutting snippets.
     known: Option<RwLockReadGuard<'a, Memo>>,
-    shared: &'a RwLock<Memo>,
+    /// Where the fresh words go at the end of the text; `None` for a reader.
+    shared: Option<&'a RwLock<Memo>>,
     fresh: &'a mut Memo,
     chain: &'a mut TextAnalyzer,
     /// Which of the current word's tokens comes next.
@@ -138,10 +151,10 @@ impl Drop for MemoStream<'_> {
     fn drop(&mut self) {
         // Our read lock first, or the write lock below would wait for it forever.
         drop(self.known.take());
-        if self.fresh.is_empty() {
+        let Some(shared) = self.shared.filter(|_| !self.fresh.is_empty()) else {
             return;
-        }
-        let mut memo = self.shared.write().unwrap_or_else(PoisonError::into_inner);
+        };
+        let mut memo = shared.write().unwrap_or_else(PoisonError::into_inner);
         let room = MAX_WORDS.saturating_sub(memo.len());
         memo.extend(self.fresh.drain().take(room));
     }
@@ -186,6 +199,20 @@ mod tests {
                 proptest::prop_assert_eq!(tokens(&mut memoized, &text), expected);
             }
         }
+    }
+
+    #[test]
+    fn readers_use_the_memo_and_never_add_to_it() {
+        let memoized = Memoized::new(analyzer(Some(Lang::Fr)));
+        tokens(&mut TextAnalyzer::from(memoized.clone()), "les victimes");
+        let mut reader = TextAnalyzer::from(memoized.reader());
+        assert_eq!(
+            tokens(&mut reader, "victimes inconnues"),
+            tokens(&mut analyzer(Some(Lang::Fr)), "victimes inconnues")
+        );
+        let memo = memoized.shared.read().unwrap();
+        assert_eq!(memo.len(), 2, "what the reader met is forgotten");
+        assert!(!memo.contains_key("inconnues"));
     }
 
     #[test]

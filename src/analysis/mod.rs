@@ -94,19 +94,44 @@ pub fn analyzer_name(lang: Option<Lang>) -> &'static str {
 
 /// Registers all four analyzers, each with a memo of the corpus's words (see `analysis/memo.rs`);
 /// needed again every time an index is opened, since tantivy does not store custom
-/// analyzers.
-pub fn register(index: &tantivy::Index) {
-    for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
+/// analyzers. Returns them, for the searches of this index to read their memos.
+pub fn register(index: &tantivy::Index) -> Registered {
+    let registered = Registered::default();
+    for (lang, memoized) in Registered::LANGS.into_iter().zip(&registered.memos) {
         index
             .tokenizers()
-            .register(analyzer_name(lang), memoized(lang));
+            .register(analyzer_name(lang), memoized.clone());
+    }
+    registered
+}
+
+/// The four analyzers of an index, with the memos of the corpus's words they share with
+/// it.
+#[derive(Clone)]
+pub struct Registered {
+    /// In the order of [`Registered::LANGS`].
+    memos: [memo::Memoized; 4],
+}
+
+impl Default for Registered {
+    /// Analyzers with empty memos, registered nowhere.
+    fn default() -> Self {
+        Registered {
+            memos: Registered::LANGS.map(|lang| memo::Memoized::new(analyzer(lang))),
+        }
     }
 }
 
-/// [`analyzer`] with a memo of the words it analyses: for the corpus's texts only, never
-/// for queries (see `analysis/memo.rs`).
-pub fn memoized(lang: Option<Lang>) -> TextAnalyzer {
-    TextAnalyzer::from(memo::Memoized::new(analyzer(lang)))
+impl Registered {
+    /// The three languages, then the neutral analyzer.
+    const LANGS: [Option<Lang>; 4] = [Some(Lang::Fr), Some(Lang::En), Some(Lang::Es), None];
+
+    /// `lang`'s analyzer for queries: it reads the memo of the corpus's words, so that
+    /// a known word costs a lookup, and adds nothing to it.
+    pub fn for_queries(&self, lang: Option<Lang>) -> TextAnalyzer {
+        let at = lang.map_or(3, |lang| lang.ordinal() as usize);
+        TextAnalyzer::from(self.memos[at].reader())
+    }
 }
 
 /// Calls `f` with each word of `text` as written, split as every analyzer splits it.

@@ -17,6 +17,8 @@ use crate::synonyms::Synonyms;
 pub struct OpenIndex {
     /// The tantivy index, with the analyzers registered.
     pub index: Index,
+    /// The analyzers registered, whose memos of the corpus's words queries read.
+    pub analyzers: analysis::Registered,
     /// Never reloaded: a generation does not change once built.
     pub reader: IndexReader,
     /// Read from the reader's segments, which never change (`ReloadPolicy::Manual`).
@@ -43,7 +45,7 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex, IndexError> {
     let index = Index::open_in_dir(&generation)?;
     let fields = schema::fields_of(&index.schema())
         .map_err(|_| IndexError::Incompatible(index_dir.into()))?;
-    analysis::register(&index);
+    let analyzers = analysis::register(&index);
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
@@ -51,6 +53,7 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex, IndexError> {
     let ordinals = Arc::new(Ordinals::read(&reader.searcher(), &fields)?);
     Ok(OpenIndex {
         index,
+        analyzers,
         reader,
         ordinals,
         fields,

@@ -51,10 +51,10 @@ impl Engine {
         Engine {
             searcher: open.reader.searcher(),
             titles: suggest::Titles::new(&open.manifest.documents),
-            synonyms: crate::synonyms::Matcher::new(&open.synonyms),
+            synonyms: crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers),
+            analyzers: Analyzers::new(&open.analyzers),
             open,
             detector,
-            analyzers: Analyzers::default(),
             versions,
             responses: ResponseCache::new(0),
         }

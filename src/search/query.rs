@@ -17,7 +17,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Q
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{AnalysedToken, tokens};
+use crate::analysis::{AnalysedToken, Registered, tokens};
 use crate::index::Fields;
 use crate::language::Lang;
 
@@ -119,18 +119,27 @@ fn split_word(text: &str) -> (&str, bool, &str) {
     (&text[..end], false, &text[end..])
 }
 
-/// The analyzers a query is built with, made once.
+/// The analyzers a query is built with, made once: the index's own, reading the memos of
+/// the corpus's words.
 pub struct Analyzers {
     by_lang: [TextAnalyzer; 3],
     neutral: TextAnalyzer,
 }
 
-impl Default for Analyzers {
-    fn default() -> Self {
+impl Analyzers {
+    /// The analyzers of `registered`, for queries.
+    pub fn new(registered: &Registered) -> Analyzers {
         Analyzers {
-            by_lang: Lang::ALL.map(|lang| crate::analysis::analyzer(Some(lang))),
-            neutral: crate::analysis::analyzer(None),
+            by_lang: Lang::ALL.map(|lang| registered.for_queries(Some(lang))),
+            neutral: registered.for_queries(None),
         }
+    }
+}
+
+impl Default for Analyzers {
+    /// Analyzers with empty memos.
+    fn default() -> Self {
+        Analyzers::new(&Registered::default())
     }
 }
 
@@ -242,32 +251,37 @@ pub fn build(
         let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
         let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
-        for (field, lang, boost) in targets(languages, neutral, fields) {
-            let boost = boost * alternative.weight;
+        for (lang, targets) in targets(languages, neutral, fields) {
             let found = analyzers.analyse(lang, &alternative.text);
-            if found.is_empty() || !found.iter().all(|t| present(field, &t.text)) {
+            if found.is_empty() {
                 continue;
             }
-            let query = match found.as_slice() {
-                [one] => {
-                    *alternative_terms
-                        .entry((field, one.text.clone()))
-                        .or_default() += boost;
-                    term_query(field, &one.text)
+            for (field, boost) in targets {
+                let boost = boost * alternative.weight;
+                if !found.iter().all(|t| present(field, &t.text)) {
+                    continue;
                 }
-                _ => {
-                    clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost)));
-                    phrase_query(field, &found)
-                }
-            };
-            for word in alternative.words.clone() {
-                let queries = &mut per_word[word];
-                let list = if alternative.synonym {
-                    &mut queries.synonym
-                } else {
-                    &mut queries.typed
+                let query = match found.as_slice() {
+                    [one] => {
+                        *alternative_terms
+                            .entry((field, one.text.clone()))
+                            .or_default() += boost;
+                        term_query(field, &one.text)
+                    }
+                    _ => {
+                        clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost)));
+                        phrase_query(field, &found)
+                    }
                 };
-                list.push(query.box_clone());
+                for word in alternative.words.clone() {
+                    let queries = &mut per_word[word];
+                    let list = if alternative.synonym {
+                        &mut queries.synonym
+                    } else {
+                        &mut queries.typed
+                    };
+                    list.push(query.box_clone());
+                }
             }
         }
     }
@@ -350,38 +364,40 @@ fn anywhere(
     fields: &Fields,
     analyzers: &Analyzers,
 ) -> Option<Box<dyn Query>> {
-    let alternatives: Vec<Box<dyn Query>> = targets(languages, neutral, fields)
-        .into_iter()
-        .filter_map(|(field, lang, boost)| {
-            let found = analyzers.analyse(lang, text);
+    let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+    for (lang, targets) in targets(languages, neutral, fields) {
+        let found = analyzers.analyse(lang, text);
+        for (field, boost) in targets {
             let query = match found.as_slice() {
-                [] => return None,
+                [] => continue,
                 [one] => term_query(field, &one.text),
                 _ => phrase_query(field, &found),
             };
-            Some(boosted(query, boost))
-        })
-        .collect();
+            alternatives.push(boosted(query, boost));
+        }
+    }
     (!alternatives.is_empty())
         .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
 }
 
-/// The fields a text is searched in: title, headings and text of each of `languages`
-/// (with the language's weight times the field's), and the neutral field if asked; with
-/// the language that analyses each.
+/// Where a text is searched: for each of `languages`, the language that analyses it and
+/// its title, headings and text (with the language's weight times the field's); and the
+/// neutral field if asked.
 fn targets(
     languages: &[(Lang, f32)],
     neutral: bool,
     fields: &Fields,
-) -> Vec<(Field, Option<Lang>, f32)> {
-    let mut targets = Vec::new();
-    for &(lang, weight) in languages {
-        for (field, boost) in weighted_fields(fields, lang) {
-            targets.push((field, Some(lang), weight * boost));
-        }
-    }
+) -> Vec<(Option<Lang>, Vec<(Field, f32)>)> {
+    let mut targets: Vec<(Option<Lang>, Vec<(Field, f32)>)> = languages
+        .iter()
+        .map(|&(lang, weight)| {
+            let weighted =
+                weighted_fields(fields, lang).map(|(field, boost)| (field, weight * boost));
+            (Some(lang), weighted.to_vec())
+        })
+        .collect();
     if neutral {
-        targets.push((fields.names, None, NEUTRAL_BOOST));
+        targets.push((None, vec![(fields.names, NEUTRAL_BOOST)]));
     }
     targets
 }
