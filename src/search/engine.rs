@@ -5,16 +5,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::query::{BooleanQuery, Query};
-use tantivy::schema::Value;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::query::{EnableScoring, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocId, Searcher, TantivyDocument};
 
 use crate::document::group_id;
 use crate::index::{DocumentEntry, OpenIndex};
 use crate::language::{Detection, Detector, Lang};
 
 use super::cache::{Kept, ResponseCache};
-use super::collect::{BestPassages, Covered, DocMatch};
+use super::collect::{BestPassages, DocMatch};
 use super::expand::{self, Expanded};
 use super::query::{self, Analyzers, Built, ParsedQuery, WordQueries};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
@@ -274,18 +274,10 @@ impl Engine {
     /// through a synonym.
     fn coverage(&self, words: &[WordQueries]) -> Result<Vec<f32>, SearchError> {
         let mut coverage = vec![0.0; self.open.ordinals.documents.len()];
-        let collector = Covered(self.open.ordinals.clone());
-        let found = |queries: &[Box<dyn Query>]| -> Result<Vec<bool>, SearchError> {
-            if queries.is_empty() {
-                return Ok(Vec::new());
-            }
-            let union = BooleanQuery::union(queries.iter().map(|q| q.box_clone()).collect());
-            Ok(self.searcher.search(&union, &collector)?)
-        };
         let documents = coverage.len().max(1) as f32;
         for word in words {
-            let typed = found(&word.typed)?;
-            let synonym = found(&word.synonym)?;
+            let typed = self.documents_having(&word.typed)?;
+            let synonym = self.documents_having(&word.synonym)?;
             let having = typed.iter().filter(|&&f| f).count() as f32;
             // A word most documents have tells them apart less than a rare one.
             let weight = (1.0 + documents / (1.0 + having)).ln();
@@ -298,6 +290,46 @@ impl Engine {
             }
         }
         Ok(coverage)
+    }
+
+    /// Which documents have a passage that one of `queries` matches, by document ordinal
+    /// (empty if there are no queries). A term's postings are read as they are stored,
+    /// documents only, without a scorer (the index has no deleted passages: a generation
+    /// is built whole); a phrase goes through tantivy's scorer, unscored.
+    fn documents_having(&self, queries: &[Box<dyn Query>]) -> Result<Vec<bool>, SearchError> {
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ordinals = &self.open.ordinals;
+        let mut found = vec![false; ordinals.documents.len()];
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            let document_of = &ordinals.document_of[segment];
+            let mut mark = |docs: &[DocId]| {
+                for &doc in docs {
+                    found[document_of[doc as usize] as usize] = true;
+                }
+            };
+            for query in queries {
+                if let Some(term) = query.downcast_ref::<TermQuery>().map(TermQuery::term) {
+                    let postings = reader
+                        .inverted_index(term.field())?
+                        .read_block_postings(term, IndexRecordOption::Basic)
+                        .map_err(tantivy::TantivyError::from)?;
+                    if let Some(mut postings) = postings {
+                        while !postings.docs().is_empty() {
+                            mark(postings.docs());
+                            postings.advance();
+                        }
+                    }
+                } else {
+                    let unscored = EnableScoring::disabled_from_searcher(&self.searcher);
+                    query
+                        .weight(unscored)?
+                        .for_each_no_score(reader, &mut mark)?;
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// What the words of a query say of its language: each word counts for the languages
