@@ -24,8 +24,9 @@ use super::words::{WordStream, WordTokenizer};
 const MAX_WORDS: usize = 200_000;
 
 /// Each word as written → the tokens the chain makes of it alone. Fx hashing: the keys
-/// are the corpus's own words, short, looked up once per word of every text.
-type Memo = FxHashMap<Box<str>, Box<[Token]>>;
+/// are the corpus's own words, short, looked up once per word of every text. Shared, so
+/// that a stream holds its current word's tokens without a second lookup per token.
+type Memo = FxHashMap<Box<str>, Arc<[Token]>>;
 
 /// `chain` (which must start with [`WordTokenizer`]) with a memo of the words it analysed.
 /// Clones share the memo.
@@ -72,6 +73,7 @@ impl Tokenizer for Memoized {
             shared: self.learns.then_some(&*self.shared),
             fresh: &mut self.fresh,
             chain: &mut self.chain,
+            pieces: None,
             next_piece: 0,
             token: Token::default(),
         }
@@ -89,30 +91,28 @@ pub struct MemoStream<'a> {
     shared: Option<&'a RwLock<Memo>>,
     fresh: &'a mut Memo,
     chain: &'a mut TextAnalyzer,
-    /// Which of the current word's tokens comes next.
+    /// The current word's tokens, and which of them comes next.
+    pieces: Option<Arc<[Token]>>,
     next_piece: usize,
     token: Token,
 }
 
 /// The tokens `chain` makes of one word alone.
-fn analyse(chain: &mut TextAnalyzer, word: &str) -> Box<[Token]> {
+fn analyse(chain: &mut TextAnalyzer, word: &str) -> Arc<[Token]> {
     let mut stream = chain.token_stream(word);
     let mut tokens = Vec::new();
     while let Some(token) = stream.next() {
         tokens.push(token.clone());
     }
-    tokens.into_boxed_slice()
+    tokens.into()
 }
 
 impl TokenStream for MemoStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            let word = self.words.token();
-            let text = word.text.as_str();
-            let pieces = (self.known.as_ref().and_then(|memo| memo.get(text)))
-                .or_else(|| self.fresh.get(text))
-                .map_or(&[][..], |pieces| &pieces[..]);
-            if let Some(piece) = pieces.get(self.next_piece) {
+            let piece = self.pieces.as_ref().and_then(|p| p.get(self.next_piece));
+            if let Some(piece) = piece {
+                let word = self.words.token();
                 self.next_piece += 1;
                 self.token.offset_from = word.offset_from + piece.offset_from;
                 self.token.offset_to = word.offset_from + piece.offset_to;
@@ -127,14 +127,16 @@ impl TokenStream for MemoStream<'_> {
             }
             self.next_piece = 0;
             let text = self.words.token().text.as_str();
-            let known = self
-                .known
-                .as_ref()
-                .is_some_and(|memo| memo.contains_key(text));
-            if !known && !self.fresh.contains_key(text) {
-                let pieces = analyse(self.chain, text);
-                self.fresh.insert(text.into(), pieces);
-            }
+            let known = (self.known.as_ref().and_then(|memo| memo.get(text)))
+                .or_else(|| self.fresh.get(text));
+            self.pieces = Some(match known {
+                Some(pieces) => pieces.clone(),
+                None => {
+                    let pieces = analyse(self.chain, text);
+                    self.fresh.insert(text.into(), pieces.clone());
+                    pieces
+                }
+            });
         }
     }
 
