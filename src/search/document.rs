@@ -86,7 +86,7 @@ impl Engine {
             }
             Err(_) => Box::new(tantivy::query::EmptyQuery),
         };
-        let mut snippets = Snippets::whole(&self.searcher, &*query);
+        let mut snippets = Snippets::whole(&self.searcher, &*query, &self.kept_terms);
         let fields = [self.open.fields.of(lang).body, self.open.fields.names];
         passages
             .iter()

@@ -16,6 +16,7 @@ use crate::language::{Detection, Detector, Lang};
 use super::cache::{Kept, ResponseCache};
 use super::collect::{BestPassages, DocMatch};
 use super::expand::{self, Expanded};
+use super::kept_terms::KeptTerms;
 use super::query::{self, Analyzers, Built, ParsedQuery, WordQueries};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
 use super::request::{SearchError, SearchRequest, validate_query};
@@ -36,6 +37,8 @@ pub struct Engine {
     pub(super) titles: suggest::Titles,
     pub(super) synonyms: crate::synonyms::Matcher,
     pub(super) responses: ResponseCache,
+    /// The terms of the passages shown so far, for their excerpts.
+    pub(super) kept_terms: KeptTerms,
 }
 
 impl Engine {
@@ -57,6 +60,7 @@ impl Engine {
             detector,
             versions,
             responses: ResponseCache::new(0),
+            kept_terms: KeptTerms::default(),
         }
     }
 
@@ -205,7 +209,7 @@ impl Engine {
         let ranked = best_first(ranked, request.offset + request.limit);
         lap(&mut times.rank);
 
-        let mut snippets = Snippets::new(&self.searcher, &*query);
+        let mut snippets = Snippets::new(&self.searcher, &*query, &self.kept_terms);
         let hits = ranked
             .into_iter()
             .skip(request.offset)

@@ -1,7 +1,8 @@
 //! The search core shared by the CLI and the HTTP service: validate a request
 //! (`request`), detect the query's language and build the query (`query`, `expand`),
 //! collect each document's best passage (`collect`), rank and group translations (`rank`),
-//! count facets and cut snippets (`engine`, `snippet`) into a response (`response`); and
+//! count facets and cut snippets (`engine`, `snippet`, from the terms of the passages
+//! shown, kept in `kept_terms`) into a response (`response`); and
 //! suggestions while typing (`suggest`), whole documents (`document`) and recent
 //! responses kept for repeated searches (`cache`).
 
@@ -10,6 +11,7 @@ mod collect;
 mod document;
 mod engine;
 mod expand;
+mod kept_terms;
 mod query;
 mod rank;
 mod request;

@@ -10,15 +10,16 @@
 //! flattened to one line of plain words (no list dashes), starts and ends on whole words,
 //! and says with `…` where the passage was cut.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
 use tantivy::Searcher;
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::snippet::collapse_overlapped_ranges;
 use tantivy::tokenizer::TextAnalyzer;
+
+use super::kept_terms::KeptTerms;
 
 /// About 200 characters of context (tantivy counts bytes).
 const SNIPPET_BYTES: usize = 220;
@@ -30,6 +31,7 @@ const ELLIPSIS: &str = "…";
 pub struct Snippets<'a> {
     searcher: &'a Searcher,
     query: &'a dyn Query,
+    kept: &'a KeptTerms,
     max_bytes: usize,
     fields: HashMap<Field, Option<FieldTerms>>,
 }
@@ -37,14 +39,16 @@ pub struct Snippets<'a> {
 /// The query's terms on one field, each weighed by its rarity in the index (as tantivy's
 /// snippet generator weighs them), and the analyzer that gives a text's terms on it.
 struct FieldTerms {
-    weights: FxHashMap<String, f32>,
+    field: Field,
+    terms: Vec<String>,
+    weights: Vec<f32>,
     analyzer: TextAnalyzer,
 }
 
 impl FieldTerms {
     /// `None` when the query has no term on `field` that the index has.
     fn of(searcher: &Searcher, query: &dyn Query, field: Field) -> Option<FieldTerms> {
-        let mut weights = FxHashMap::default();
+        let mut weights: BTreeMap<String, f32> = BTreeMap::new();
         query.query_terms(&mut |term, _| {
             if term.field() != field {
                 return;
@@ -65,12 +69,26 @@ impl FieldTerms {
             return None;
         }
         let analyzer = searcher.index().tokenizer_for_field(field).ok()?;
-        Some(FieldTerms { weights, analyzer })
+        let (terms, weights) = weights.into_iter().unzip();
+        Some(FieldTerms {
+            field,
+            terms,
+            weights,
+            analyzer,
+        })
     }
 
     /// The window of at most `max_bytes` with the highest weight of matched terms (the
     /// first of equals), cut where a token would pass the limit, and the matches in it.
-    fn best(&mut self, text: &str, max_bytes: usize) -> Option<Found> {
+    fn best(&mut self, text: &str, max_bytes: usize, kept: &KeptTerms) -> Option<Found> {
+        let wanted: Vec<&str> = self.terms.iter().map(String::as_str).collect();
+        let analysed = kept.analyse(self.field, text, &mut self.analyzer, &wanted);
+        let weight_of: Vec<(u32, f32)> = (analysed.numbers.iter().zip(&self.weights))
+            .filter_map(|(number, &weight)| Some(((*number)?, weight)))
+            .collect();
+        if weight_of.is_empty() {
+            return None;
+        }
         let mut best: Option<(f32, Found)> = None;
         let mut current = (0.0, Found::at(0));
         let mut keep = |(score, found): (f32, Found)| {
@@ -78,18 +96,18 @@ impl FieldTerms {
                 best = Some((score, found));
             }
         };
-        let mut stream = self.analyzer.token_stream(text);
-        while let Some(token) = stream.next() {
-            if token.offset_to - current.1.window.start > max_bytes {
+        for token in analysed.terms.iter() {
+            let bytes = token.bytes();
+            if bytes.end - current.1.window.start > max_bytes {
                 keep(std::mem::replace(
                     &mut current,
-                    (0.0, Found::at(token.offset_from)),
+                    (0.0, Found::at(bytes.start)),
                 ));
             }
-            current.1.window.end = token.offset_to;
-            if let Some(weight) = self.weights.get(token.text.as_str()) {
+            current.1.window.end = bytes.end;
+            if let Some(&(_, weight)) = weight_of.iter().find(|(n, _)| *n == token.term) {
                 current.0 += weight;
-                current.1.marks.push(token.offset_from..token.offset_to);
+                current.1.marks.push(bytes);
             }
         }
         keep(current);
@@ -116,20 +134,27 @@ impl Found {
 }
 
 impl<'a> Snippets<'a> {
-    /// For excerpts of about 200 characters.
-    pub fn new(searcher: &'a Searcher, query: &'a dyn Query) -> Self {
-        Self::with_max_bytes(searcher, query, SNIPPET_BYTES)
+    /// For excerpts of about 200 characters, with the terms of the passages shown so far
+    /// (`kept`).
+    pub fn new(searcher: &'a Searcher, query: &'a dyn Query, kept: &'a KeptTerms) -> Self {
+        Self::with_max_bytes(searcher, query, kept, SNIPPET_BYTES)
     }
 
     /// For whole texts.
-    pub fn whole(searcher: &'a Searcher, query: &'a dyn Query) -> Self {
-        Self::with_max_bytes(searcher, query, usize::MAX / 2)
+    pub fn whole(searcher: &'a Searcher, query: &'a dyn Query, kept: &'a KeptTerms) -> Self {
+        Self::with_max_bytes(searcher, query, kept, usize::MAX / 2)
     }
 
-    fn with_max_bytes(searcher: &'a Searcher, query: &'a dyn Query, max_bytes: usize) -> Self {
+    fn with_max_bytes(
+        searcher: &'a Searcher,
+        query: &'a dyn Query,
+        kept: &'a KeptTerms,
+        max_bytes: usize,
+    ) -> Self {
         Snippets {
             searcher,
             query,
+            kept,
             max_bytes,
             fields: HashMap::new(),
         }
@@ -144,7 +169,7 @@ impl<'a> Snippets<'a> {
                 .fields
                 .entry(field)
                 .or_insert_with(|| FieldTerms::of(searcher, query, field));
-            terms.as_mut()?.best(text, max_bytes)
+            terms.as_mut()?.best(text, max_bytes, self.kept)
         })
     }
 
