@@ -380,6 +380,10 @@ fn anywhere(
         .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
 }
 
+/// The language that analyses a text (`None`: the neutral analyzer), and the fields
+/// searched with its terms, each with its weight.
+type Target = (Option<Lang>, Vec<(Field, f32)>);
+
 /// Where a text is searched: for each of `languages`, the language that analyses it and
 /// its title, headings and text (with the language's weight times the field's); and the
 /// neutral field if asked.
@@ -387,8 +391,8 @@ fn targets(
     languages: &[(Lang, f32)],
     neutral: bool,
     fields: &Fields,
-) -> Vec<(Option<Lang>, Vec<(Field, f32)>)> {
-    let mut targets: Vec<(Option<Lang>, Vec<(Field, f32)>)> = languages
+) -> Vec<Target> {
+    let mut targets: Vec<Target> = languages
         .iter()
         .map(|&(lang, weight)| {
             let weighted =
