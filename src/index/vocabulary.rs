@@ -138,8 +138,9 @@ impl Vocabulary {
             match dead_end {
                 Some(at) => {
                     let hopeless = &bytes[..=at];
-                    next += self.words[next..]
-                        .partition_point(|w| w.folded.as_bytes().starts_with(hopeless));
+                    next += run_length(&self.words[next..], |w| {
+                        w.folded.as_bytes().starts_with(hopeless)
+                    });
                 }
                 None => {
                     if let Distance::Exact(edits) = dfa.distance(state) {
@@ -162,6 +163,19 @@ impl Vocabulary {
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
+}
+
+/// How many of the first `words` are `in_run`, given that those that are come first:
+/// searched from the start, by doubling steps then halving, so that a short run costs a
+/// few comparisons whatever the length of `words`.
+fn run_length(words: &[Word], in_run: impl Fn(&Word) -> bool) -> usize {
+    let mut step = 1;
+    while step < words.len() && in_run(&words[step]) {
+        step *= 2;
+    }
+    let from = step / 2;
+    let to = step.min(words.len());
+    from + words[from..to].partition_point(&in_run)
 }
 
 /// The automaton builder for `max_edits` (1 or 2; more is clamped to 2), made once: it
