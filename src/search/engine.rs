@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::query::{EnableScoring, Query, TermQuery};
+use tantivy::query::{PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocId, Searcher, TantivyDocument};
+use tantivy::{DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::document::group_id;
 use crate::index::{DocumentEntry, OpenIndex};
@@ -297,9 +297,10 @@ impl Engine {
     }
 
     /// Which documents have a passage that one of `queries` matches, by document ordinal
-    /// (empty if there are no queries). A term's postings are read as they are stored,
-    /// documents only, without a scorer (the index has no deleted passages: a generation
-    /// is built whole); a phrase goes through tantivy's scorer, unscored.
+    /// (empty if there are no queries). Postings are read as they are stored, passages
+    /// only, without a scorer (the index has no deleted passages: a generation is built
+    /// whole). A phrase (a synonym of several words) counts for the passages that have
+    /// all its words, wherever they stand: what a document is about, not a match to show.
     fn documents_having(&self, queries: &[Box<dyn Query>]) -> Result<Vec<bool>, SearchError> {
         if queries.is_empty() {
             return Ok(Vec::new());
@@ -308,28 +309,29 @@ impl Engine {
         let mut found = vec![false; ordinals.documents.len()];
         for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
             let document_of = &ordinals.document_of[segment];
-            let mut mark = |docs: &[DocId]| {
-                for &doc in docs {
-                    found[document_of[doc as usize] as usize] = true;
-                }
-            };
             for query in queries {
-                if let Some(term) = query.downcast_ref::<TermQuery>().map(TermQuery::term) {
-                    let postings = reader
-                        .inverted_index(term.field())?
-                        .read_block_postings(term, IndexRecordOption::Basic)
-                        .map_err(tantivy::TantivyError::from)?;
-                    if let Some(mut postings) = postings {
-                        while !postings.docs().is_empty() {
-                            mark(postings.docs());
-                            postings.advance();
+                let terms = match query.downcast_ref::<TermQuery>() {
+                    Some(term) => vec![term.term().clone()],
+                    None => query
+                        .downcast_ref::<PhraseQuery>()
+                        .map(PhraseQuery::phrase_terms)
+                        .unwrap_or_default(),
+                };
+                let mut mark = |passage: DocId| {
+                    found[document_of[passage as usize] as usize] = true;
+                };
+                match terms.as_slice() {
+                    [] => {}
+                    [term] => for_each_passage_with(reader, term, |docs| {
+                        docs.iter().for_each(|&doc| mark(doc))
+                    })?,
+                    [first, rest @ ..] => {
+                        let mut having = passages_with(reader, first)?;
+                        for term in rest {
+                            having = both(&having, &passages_with(reader, term)?);
                         }
+                        having.into_iter().for_each(mark);
                     }
-                } else {
-                    let unscored = EnableScoring::disabled_from_searcher(&self.searcher);
-                    query
-                        .weight(unscored)?
-                        .for_each_no_score(reader, &mut mark)?;
                 }
             }
         }
@@ -497,6 +499,48 @@ impl Engine {
     }
 }
 
+/// Calls `f` with the passages of a segment that have `term`, in order, a block at a time.
+fn for_each_passage_with(
+    reader: &SegmentReader,
+    term: &Term,
+    mut f: impl FnMut(&[DocId]),
+) -> Result<(), SearchError> {
+    let postings = reader
+        .inverted_index(term.field())?
+        .read_block_postings(term, IndexRecordOption::Basic)
+        .map_err(tantivy::TantivyError::from)?;
+    if let Some(mut postings) = postings {
+        while !postings.docs().is_empty() {
+            f(postings.docs());
+            postings.advance();
+        }
+    }
+    Ok(())
+}
+
+/// The passages of a segment that have `term`, in order.
+fn passages_with(reader: &SegmentReader, term: &Term) -> Result<Vec<DocId>, SearchError> {
+    let mut having = Vec::new();
+    for_each_passage_with(reader, term, |docs| having.extend_from_slice(docs))?;
+    Ok(having)
+}
+
+/// The passages in both ordered lists.
+fn both(a: &[DocId], b: &[DocId]) -> Vec<DocId> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(x);
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    out
+}
+
 /// How long each stage of a search took.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StageTimes {
@@ -537,4 +581,22 @@ pub(super) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) 
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::both;
+
+    #[test]
+    fn both_lists_keep_what_they_share() {
+        let table: &[(&[u32], &[u32], &[u32])] = &[
+            (&[], &[1, 2], &[]),
+            (&[1, 3, 5, 7], &[2, 3, 4, 7, 9], &[3, 7]),
+            (&[4], &[4], &[4]),
+            (&[1, 2], &[3, 4], &[]),
+        ];
+        for (a, b, expected) in table {
+            assert_eq!(both(a, b), *expected, "{a:?} ∩ {b:?}");
+        }
+    }
 }

@@ -165,6 +165,8 @@ pub struct Built {
     pub words: Vec<WordQueries>,
 }
 
+/// The queries that find one typed word: term and phrase queries only, which coverage
+/// reads from the postings (`Engine::coverage`).
 #[derive(Default)]
 pub struct WordQueries {
     pub typed: Vec<Box<dyn Query>>,
@@ -387,11 +389,7 @@ type Target = (Option<Lang>, Vec<(Field, f32)>);
 /// Where a text is searched: for each of `languages`, the language that analyses it and
 /// its title, headings and text (with the language's weight times the field's); and the
 /// neutral field if asked.
-fn targets(
-    languages: &[(Lang, f32)],
-    neutral: bool,
-    fields: &Fields,
-) -> Vec<Target> {
+fn targets(languages: &[(Lang, f32)], neutral: bool, fields: &Fields) -> Vec<Target> {
     let mut targets: Vec<Target> = languages
         .iter()
         .map(|&(lang, weight)| {
