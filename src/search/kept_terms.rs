@@ -17,7 +17,8 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Texts kept, all fields together: far more than the guide's passages (about 450, in two
-/// fields each); a few megabytes at most.
+/// fields each). Each costs its text and 12 bytes a word: about 2 kB for a passage of
+/// the guide's length, so some 16 MB when full.
 const MAX_TEXTS: usize = 8192;
 
 /// One term of a text: its number, and the bytes of the text it comes from.
