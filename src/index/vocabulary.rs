@@ -233,6 +233,23 @@ mod tests {
         assert!(vocabulary.completions("zzz", 5).is_empty());
     }
 
+    proptest::proptest! {
+        /// The galloping search ends where a binary search of the whole list would.
+        #[test]
+        fn runs_end_where_a_binary_search_says(run in 1usize..300, rest in 0usize..300) {
+            let words: Vec<Word> = (0..run + rest)
+                .map(|i| Word {
+                    folded: if i < run { "a" } else { "b" }.into(),
+                    surface: String::new(),
+                    count: 1,
+                    by_lang: [1, 0, 0],
+                })
+                .collect();
+            let in_run = |w: &Word| w.folded == "a";
+            proptest::prop_assert_eq!(run_length(&words, in_run), words.partition_point(in_run));
+        }
+    }
+
     #[test]
     fn near_words_survive_the_skipping_of_hopeless_prefixes() {
         let vocabulary = Vocabulary::of(&[Document::example(
