@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{Registered, tokens};
+use crate::analysis::{IndexAnalyzers, tokens};
 use crate::language::Lang;
 
 /// The groups as the organisation wrote them; kept with the index it was built with.
@@ -137,7 +137,7 @@ impl Key {
 impl Matcher {
     /// Analyses every term of every group, once, when an index is opened, with the
     /// index's analyzers (`registered`), whose memos the queries then read.
-    pub fn new(synonyms: &Synonyms, registered: &Registered) -> Matcher {
+    pub fn new(synonyms: &Synonyms, registered: &IndexAnalyzers) -> Matcher {
         let mut analyzers = KEYS.map(|key| match key {
             Key::Stems(lang) => registered.for_queries(Some(lang)),
             Key::Words => registered.for_queries(None),
@@ -261,7 +261,7 @@ fr = ["DPJ", "protection de la jeunesse"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, FILE).unwrap();
-        Matcher::new(&Synonyms::load(&path).unwrap(), &Registered::default())
+        Matcher::new(&Synonyms::load(&path).unwrap(), &IndexAnalyzers::default())
     }
 
     fn expand(query: &str) -> Vec<(Lang, String)> {
@@ -311,7 +311,7 @@ es = ["violación"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, file).unwrap();
-        let matcher = Matcher::new(&Synonyms::load(&path).unwrap(), &Registered::default());
+        let matcher = Matcher::new(&Synonyms::load(&path).unwrap(), &IndexAnalyzers::default());
         let table: &[(&str, usize, Range<usize>)] = &[
             ("morning after pill", 3, 0..3),
             ("MORNING-AFTER PILLS", 3, 0..2),

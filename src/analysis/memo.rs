@@ -84,8 +84,9 @@ pub struct MemoStream<'a> {
     words: WordStream<'a>,
     /// Held for the whole text: one lock per text, not per word. So one thread must not
     /// open a stream of a clone while its own stream is open: with a writer waiting, the
-    /// second read would wait for it, and it for the first. tantivy analyses one text at a
-    /// time per thread, when indexing and when cutting snippets.
+    /// second read would wait for it, and it for the first. Each stream is read to its
+    /// end and dropped before another is opened: tantivy's when indexing, the kept terms'
+    /// for snippets, and the queries' readers.
     known: Option<RwLockReadGuard<'a, Memo>>,
     /// Where the fresh words go at the end of the text; `None` for a reader.
     shared: Option<&'a RwLock<Memo>>,
@@ -154,6 +155,8 @@ impl Drop for MemoStream<'_> {
         // Our read lock first, or the write lock below would wait for it forever.
         drop(self.known.take());
         let Some(shared) = self.shared.filter(|_| !self.fresh.is_empty()) else {
+            // A reader forgets the words it met with the text: a query's.
+            self.fresh.clear();
             return;
         };
         let mut memo = shared.write().unwrap_or_else(PoisonError::into_inner);

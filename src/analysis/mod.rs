@@ -95,9 +95,9 @@ pub fn analyzer_name(lang: Option<Lang>) -> &'static str {
 /// Registers all four analyzers, each with a memo of the corpus's words (see `analysis/memo.rs`);
 /// needed again every time an index is opened, since tantivy does not store custom
 /// analyzers. Returns them, for the searches of this index to read their memos.
-pub fn register(index: &tantivy::Index) -> Registered {
-    let registered = Registered::default();
-    for (lang, memoized) in Registered::LANGS.into_iter().zip(&registered.memos) {
+pub fn register(index: &tantivy::Index) -> IndexAnalyzers {
+    let registered = IndexAnalyzers::default();
+    for (lang, memoized) in IndexAnalyzers::LANGS.into_iter().zip(&registered.memos) {
         index
             .tokenizers()
             .register(analyzer_name(lang), memoized.clone());
@@ -108,26 +108,26 @@ pub fn register(index: &tantivy::Index) -> Registered {
 /// The four analyzers of an index, with the memos of the corpus's words they share with
 /// it.
 #[derive(Clone)]
-pub struct Registered {
-    /// In the order of [`Registered::LANGS`].
+pub struct IndexAnalyzers {
+    /// In the order of [`IndexAnalyzers::LANGS`].
     memos: [memo::Memoized; 4],
 }
 
-impl Default for Registered {
+impl Default for IndexAnalyzers {
     /// Analyzers with empty memos, registered nowhere.
     fn default() -> Self {
-        Registered {
-            memos: Registered::LANGS.map(|lang| memo::Memoized::new(analyzer(lang))),
+        IndexAnalyzers {
+            memos: IndexAnalyzers::LANGS.map(|lang| memo::Memoized::new(analyzer(lang))),
         }
     }
 }
 
-impl Registered {
+impl IndexAnalyzers {
     /// The three languages, then the neutral analyzer.
     const LANGS: [Option<Lang>; 4] = [Some(Lang::Fr), Some(Lang::En), Some(Lang::Es), None];
 
-    /// `lang`'s analyzer for queries: it reads the memo of the corpus's words, so that
-    /// a known word costs a lookup, and adds nothing to it.
+    /// `lang`'s analyzer for queries: it reads the memo of the corpus's words (a word
+    /// the memo has costs a lookup) and adds nothing to it.
     pub fn for_queries(&self, lang: Option<Lang>) -> TextAnalyzer {
         let at = lang.map_or(3, |lang| lang.ordinal() as usize);
         TextAnalyzer::from(self.memos[at].reader())

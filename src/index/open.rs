@@ -18,7 +18,7 @@ pub struct OpenIndex {
     /// The tantivy index, with the analyzers registered.
     pub index: Index,
     /// The analyzers registered, whose memos of the corpus's words queries read.
-    pub analyzers: analysis::Registered,
+    pub analyzers: analysis::IndexAnalyzers,
     /// Never reloaded: a generation does not change once built.
     pub reader: IndexReader,
     /// Read from the reader's segments, which never change (`ReloadPolicy::Manual`).

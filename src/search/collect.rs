@@ -43,7 +43,7 @@ pub struct SegmentBestPassages {
 const NO_MATCH: Score = Score::NEG_INFINITY;
 
 /// The document of each passage of `segment`.
-fn documents_of_segment(
+pub(super) fn documents_of_segment(
     ordinals: &Ordinals,
     segment: SegmentOrdinal,
 ) -> tantivy::Result<&Arc<[u32]>> {

@@ -87,7 +87,7 @@ impl Engine {
             Err(_) => Box::new(tantivy::query::EmptyQuery),
         };
         let mut snippets = Snippets::whole(&self.searcher, &*query, &self.kept_terms);
-        let fields = [self.open.fields.of(lang).body, self.open.fields.names];
+        let fields = self.excerpt_fields(lang);
         passages
             .iter()
             .map(|p| snippets.marks(&p.text, &fields))

@@ -5,19 +5,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::query::{PhraseQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocId, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::document::group_id;
 use crate::index::{DocumentEntry, OpenIndex};
 use crate::language::{Detection, Detector, Lang};
 
 use super::cache::{Kept, ResponseCache};
-use super::collect::{BestPassages, DocMatch};
+use super::collect::{BestPassages, DocMatch, documents_of_segment};
 use super::expand::{self, Expanded};
-use super::kept_terms::KeptTerms;
-use super::query::{self, Analyzers, Built, ParsedQuery, WordQueries};
+use super::kept_terms::{KeptTerms, MAX_TEXTS};
+use super::query::{self, Analyzers, Built, ParsedQuery, WordTerms};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
 use super::request::{SearchError, SearchRequest, validate_query};
 use super::response::{
@@ -37,7 +36,7 @@ pub struct Engine {
     pub(super) titles: suggest::Titles,
     pub(super) synonyms: crate::synonyms::Matcher,
     pub(super) responses: ResponseCache,
-    /// The terms of the passages shown so far, for their excerpts.
+    /// The terms of the passages, for their excerpts.
     pub(super) kept_terms: KeptTerms,
 }
 
@@ -51,7 +50,7 @@ impl Engine {
                 .or_default()
                 .push(position);
         }
-        Engine {
+        let engine = Engine {
             searcher: open.reader.searcher(),
             titles: suggest::Titles::new(&open.manifest.documents),
             synonyms: crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers),
@@ -61,7 +60,43 @@ impl Engine {
             versions,
             responses: ResponseCache::new(0),
             kept_terms: KeptTerms::default(),
+        };
+        engine.keep_every_passage();
+        engine
+    }
+
+    /// When the kept terms can hold every passage (in the fields its excerpts read), they
+    /// are kept now, whatever anybody searches: so that what is kept (and the corpus's
+    /// memo of analysed words, filled on the way) never tells what was shown. A passage
+    /// that cannot be read is left to be kept when shown.
+    fn keep_every_passage(&self) {
+        let fields = &self.open.fields;
+        if self.open.manifest.passages * 2 > MAX_TEXTS {
+            return;
         }
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            for passage in 0..reader.max_doc() {
+                let address = DocAddress::new(segment as SegmentOrdinal, passage);
+                let Ok(stored) = self.searcher.doc::<TantivyDocument>(address) else {
+                    continue;
+                };
+                let Ok(lang) = stored_text(&stored, fields.lang).parse::<Lang>() else {
+                    continue;
+                };
+                let text = stored_text(&stored, fields.text);
+                for field in self.excerpt_fields(lang) {
+                    if let Ok(mut analyzer) = self.searcher.index().tokenizer_for_field(field) {
+                        self.kept_terms.analyse(field, &text, &mut analyzer, &[]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The fields whose terms an excerpt of a passage in `lang` marks: its text as its
+    /// language analyses it, else names and exact forms.
+    pub(super) fn excerpt_fields(&self, lang: Lang) -> [Field; 2] {
+        [self.open.fields.of(lang).body, self.open.fields.names]
     }
 
     /// Keeps up to `capacity` recent responses to answer repeated searches from memory
@@ -276,7 +311,7 @@ impl Engine {
     /// How much of the query each document covers, by document ordinal: one for each typed
     /// word it has (as typed, corrected or completed), part of one for a word it has only
     /// through a synonym.
-    fn coverage(&self, words: &[WordQueries]) -> Result<Vec<f32>, SearchError> {
+    fn coverage(&self, words: &[WordTerms]) -> Result<Vec<f32>, SearchError> {
         let mut coverage = vec![0.0; self.open.ordinals.documents.len()];
         let documents = coverage.len().max(1) as f32;
         for word in words {
@@ -296,27 +331,20 @@ impl Engine {
         Ok(coverage)
     }
 
-    /// Which documents have a passage that one of `queries` matches, by document ordinal
-    /// (empty if there are no queries). Postings are read as they are stored, passages
-    /// only, without a scorer (the index has no deleted passages: a generation is built
-    /// whole). A phrase (a synonym of several words) counts for the passages that have
+    /// Which documents have a passage with one of `forms` (each a term, or the terms of a
+    /// phrase, all needed), by document ordinal (empty if there are none). Postings are
+    /// read as they are stored, passages only, without a scorer (the index has no deleted
+    /// passages: a generation is built whole). A phrase counts for the passages that have
     /// all its words, wherever they stand: what a document is about, not a match to show.
-    fn documents_having(&self, queries: &[Box<dyn Query>]) -> Result<Vec<bool>, SearchError> {
-        if queries.is_empty() {
+    fn documents_having(&self, forms: &[Vec<Term>]) -> Result<Vec<bool>, SearchError> {
+        if forms.is_empty() {
             return Ok(Vec::new());
         }
         let ordinals = &self.open.ordinals;
         let mut found = vec![false; ordinals.documents.len()];
         for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
-            let document_of = &ordinals.document_of[segment];
-            for query in queries {
-                let terms = match query.downcast_ref::<TermQuery>() {
-                    Some(term) => vec![term.term().clone()],
-                    None => query
-                        .downcast_ref::<PhraseQuery>()
-                        .map(PhraseQuery::phrase_terms)
-                        .unwrap_or_default(),
-                };
+            let document_of = documents_of_segment(ordinals, segment as SegmentOrdinal)?;
+            for terms in forms {
                 let mut mark = |passage: DocId| {
                     found[document_of[passage as usize] as usize] = true;
                 };
@@ -483,10 +511,9 @@ impl Engine {
             .filter(|other| other.about.lang != lang)
             .map(|other| (other.about.lang, other.id.clone()))
             .collect();
-        let lang_fields = fields.of(lang);
         Ok(Hit {
             url: document_url(&doc_type, lang, &key, &anchor),
-            snippet: snippets.excerpt(&text(fields.text), &[lang_fields.body, fields.names]),
+            snippet: snippets.excerpt(&text(fields.text), &self.excerpt_fields(lang)),
             title: text(fields.title),
             heading: text(fields.heading),
             score: found.score,

@@ -142,7 +142,7 @@ pub fn expand(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Registered;
+    use crate::analysis::IndexAnalyzers;
     use crate::document::Document;
     use crate::synonyms::Synonyms;
 
@@ -152,7 +152,7 @@ mod tests {
     }
 
     fn expand_(query: &str) -> Expanded {
-        let matcher = Matcher::new(&Synonyms::default(), &Registered::default());
+        let matcher = Matcher::new(&Synonyms::default(), &IndexAnalyzers::default());
         expand(
             query,
             &ParsedQuery::parse(query),

@@ -1,12 +1,14 @@
-//! The terms of the passages shown, kept once analysed.
+//! The terms of the passages, kept once analysed.
 //!
 //! An excerpt needs every term of its passage and where each stands. Analysing a passage
 //! again for every search that shows it was most of the cost of a page of hits: the same
 //! few hundred passages are shown again and again. So each field's analysis of a text is
-//! kept, as term numbers and byte ranges, for the life of the engine (one index
-//! generation), up to [`MAX_TEXTS`] texts; past it, the kept texts are forgotten and kept
-//! again as they are shown. Only the corpus's texts and their terms are kept, never a
-//! query's words.
+//! kept (the text, and its terms as numbers and byte ranges) for the life of the engine
+//! (one index generation), up to [`MAX_TEXTS`] texts; past it, the kept texts are
+//! forgotten and kept again as they are shown. Only the corpus's texts and their terms
+//! are kept, never a query's words. When every passage fits, the engine keeps them all
+//! when it is made, so that what is kept never tells what was searched or shown; on a
+//! larger corpus the table holds the passages shown since it was last emptied.
 
 use std::collections::hash_map::Entry;
 use std::ops::Range;
@@ -19,7 +21,7 @@ use tantivy::tokenizer::TextAnalyzer;
 /// Texts kept, all fields together: far more than the guide's passages (about 450, in two
 /// fields each). Each costs its text and 12 bytes a word: about 2 kB for a passage of
 /// the guide's length, so some 16 MB when full.
-const MAX_TEXTS: usize = 8192;
+pub const MAX_TEXTS: usize = 8192;
 
 /// One term of a text: its number, and the bytes of the text it comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +65,7 @@ impl State {
 
 /// A text's terms in order, and the numbers of the terms asked for (`None` for a term no
 /// kept text has).
+#[derive(Default)]
 pub struct Analysed {
     pub terms: Arc<[Located]>,
     pub numbers: Vec<Option<u32>>,
@@ -83,10 +86,18 @@ impl KeptTerms {
             return found;
         }
         drop(state);
+        // Byte ranges are kept in 32 bits: a text past 4 GiB (never a passage) is not
+        // kept, and shown without highlights.
+        if u32::try_from(text.len()).is_err() {
+            return Analysed::default();
+        }
         let mut tokens = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        while let Some(token) = stream.next() {
-            tokens.push((token.text.clone(), token.offset_from, token.offset_to));
+        {
+            // The analyzer's memo is locked while its stream lives: not while ours is.
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                tokens.push((token.text.clone(), token.offset_from, token.offset_to));
+            }
         }
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         if state.kept >= MAX_TEXTS {
@@ -103,7 +114,7 @@ impl KeptTerms {
                 let next = numbers.len() as u32;
                 Located {
                     term: *numbers.entry(term.into()).or_insert(next),
-                    // Texts are passages, far below 4 GiB.
+                    // Within the text, checked above to fit in 32 bits.
                     from: from as u32,
                     to: to as u32,
                 }

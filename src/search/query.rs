@@ -17,7 +17,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Q
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{AnalysedToken, Registered, tokens};
+use crate::analysis::{AnalysedToken, IndexAnalyzers, tokens};
 use crate::index::Fields;
 use crate::language::Lang;
 
@@ -128,22 +128,14 @@ pub struct Analyzers {
 
 impl Analyzers {
     /// The analyzers of `registered`, for queries.
-    pub fn new(registered: &Registered) -> Analyzers {
+    pub fn new(registered: &IndexAnalyzers) -> Analyzers {
         Analyzers {
             by_lang: Lang::ALL.map(|lang| registered.for_queries(Some(lang))),
             neutral: registered.for_queries(None),
         }
     }
-}
 
-impl Default for Analyzers {
-    /// Analyzers with empty memos.
-    fn default() -> Self {
-        Analyzers::new(&Registered::default())
-    }
-}
-
-impl Analyzers {
+    /// The tokens of `text` as `lang` (`None`: the neutral analyzer) analyses it.
     pub fn analyse(&self, lang: Option<Lang>, text: &str) -> Vec<AnalysedToken> {
         let mut analyzer = match lang {
             Some(lang) => self.by_lang[lang.ordinal() as usize].clone(),
@@ -157,20 +149,27 @@ impl Analyzers {
     }
 }
 
-/// A search's query, and for each typed word the queries that find it: as typed (or
+impl Default for Analyzers {
+    /// Analyzers with empty memos.
+    fn default() -> Self {
+        Analyzers::new(&IndexAnalyzers::default())
+    }
+}
+
+/// A search's query, and for each typed word the terms that find it: as typed (or
 /// corrected, or completed), and through a synonym. A document's coverage of the query
 /// is counted with them.
 pub struct Built {
     pub query: Box<dyn Query>,
-    pub words: Vec<WordQueries>,
+    pub words: Vec<WordTerms>,
 }
 
-/// The queries that find one typed word: term and phrase queries only, which coverage
-/// reads from the postings (`Engine::coverage`).
+/// The terms that find one typed word, each entry one form of it: a single term, or the
+/// terms of a phrase (a synonym of several words), all needed.
 #[derive(Default)]
-pub struct WordQueries {
-    pub typed: Vec<Box<dyn Query>>,
-    pub synonym: Vec<Box<dyn Query>>,
+pub struct WordTerms {
+    pub typed: Vec<Vec<Term>>,
+    pub synonym: Vec<Vec<Term>>,
 }
 
 /// Builds the query for `parsed`, searching `languages` with their weights. `present`
@@ -189,11 +188,7 @@ pub fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
     let word_of = word_positions(&parsed.words);
-    let mut per_word: Vec<WordQueries> = parsed
-        .words
-        .iter()
-        .map(|_| WordQueries::default())
-        .collect();
+    let mut per_word: Vec<WordTerms> = parsed.words.iter().map(|_| WordTerms::default()).collect();
 
     let mut kept_by_each = Vec::new();
     for &(lang, weight) in languages {
@@ -211,7 +206,7 @@ pub fn build(
             for (field, _) in weighted_fields(fields, lang) {
                 per_word[word_of(token.offsets.start)]
                     .typed
-                    .push(term_query(field, &token.text));
+                    .push(vec![Term::from_field_text(field, &token.text)]);
             }
         }
         if let Some(query) = words_query(&found, fields, lang) {
@@ -229,7 +224,7 @@ pub fn build(
     for token in &neutral {
         per_word[word_of(token.offsets.start)]
             .typed
-            .push(term_query(fields.names, &token.text));
+            .push(vec![Term::from_field_text(fields.names, &token.text)]);
     }
     if !neutral.is_empty() {
         let terms = neutral
@@ -263,26 +258,27 @@ pub fn build(
                 if !found.iter().all(|t| present(field, &t.text)) {
                     continue;
                 }
-                let query = match found.as_slice() {
+                match found.as_slice() {
                     [one] => {
                         *alternative_terms
                             .entry((field, one.text.clone()))
                             .or_default() += boost;
-                        term_query(field, &one.text)
                     }
                     _ => {
                         clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost)));
-                        phrase_query(field, &found)
                     }
                 };
+                let terms: Vec<Term> = (found.iter())
+                    .map(|t| Term::from_field_text(field, &t.text))
+                    .collect();
                 for word in alternative.words.clone() {
-                    let queries = &mut per_word[word];
+                    let forms = &mut per_word[word];
                     let list = if alternative.synonym {
-                        &mut queries.synonym
+                        &mut forms.synonym
                     } else {
-                        &mut queries.typed
+                        &mut forms.typed
                     };
-                    list.push(query.box_clone());
+                    list.push(terms.clone());
                 }
             }
         }
