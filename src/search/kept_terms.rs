@@ -72,6 +72,12 @@ pub struct Analysed {
 }
 
 impl KeptTerms {
+    /// How many texts are kept.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.state.read().unwrap_or_else(PoisonError::into_inner).kept
+    }
+
     /// The terms `analyzer` (the field's) makes of `text`, from memory when it can, with
     /// the numbers of the `wanted` terms.
     pub fn analyse(

@@ -34,6 +34,20 @@ fn shipped() -> &'static (tempfile::TempDir, Engine, Vec<String>) {
     })
 }
 
+/// What the engine keeps of the corpus does not depend on what was searched: when every
+/// passage fits in the kept terms, all are kept before the first search, and searches
+/// add nothing.
+#[test]
+fn every_passage_is_kept_before_any_search() {
+    let (_, engine, _) = shipped();
+    let passages = engine.manifest().passages;
+    assert_eq!(engine.kept_terms.len(), 2 * passages, "two fields per passage");
+    for query in ["trousse médicolégale", "rape kit", "zzqx inconnu", "denuncia"] {
+        engine.search(&SearchRequest::new(query)).unwrap();
+    }
+    assert_eq!(engine.kept_terms.len(), 2 * passages);
+}
+
 /// The text of highlighted HTML: tags dropped, entities decoded; `None` if the marks are
 /// unbalanced or nested.
 fn unmarked(html: &str) -> Option<String> {
