@@ -75,7 +75,10 @@ impl KeptTerms {
     /// How many texts are kept.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.state.read().unwrap_or_else(PoisonError::into_inner).kept
+        self.state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .kept
     }
 
     /// The terms `analyzer` (the field's) makes of `text`, from memory when it can, with

@@ -41,8 +41,17 @@ fn shipped() -> &'static (tempfile::TempDir, Engine, Vec<String>) {
 fn every_passage_is_kept_before_any_search() {
     let (_, engine, _) = shipped();
     let passages = engine.manifest().passages;
-    assert_eq!(engine.kept_terms.len(), 2 * passages, "two fields per passage");
-    for query in ["trousse médicolégale", "rape kit", "zzqx inconnu", "denuncia"] {
+    assert_eq!(
+        engine.kept_terms.len(),
+        2 * passages,
+        "two fields per passage"
+    );
+    for query in [
+        "trousse médicolégale",
+        "rape kit",
+        "zzqx inconnu",
+        "denuncia",
+    ] {
         engine.search(&SearchRequest::new(query)).unwrap();
     }
     assert_eq!(engine.kept_terms.len(), 2 * passages);
