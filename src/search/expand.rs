@@ -16,6 +16,9 @@ use super::query::{Alternative, ParsedQuery};
 const PREFIX_WEIGHT: f32 = 0.5;
 /// A last word that is a whole word already is more likely finished than being typed.
 const WHOLE_WORD_PREFIX_WEIGHT: f32 = 0.1;
+/// The closest correction of a misspelt word is the word the person meant: it weighs as a
+/// typed word (dev slice: typo MRR@10 0.906 → 0.915 against 0.5); the next one less.
+const BEST_CORRECTION_WEIGHT: f32 = 1.0;
 const CORRECTION_WEIGHT: f32 = 0.5;
 const SYNONYM_WEIGHT: f32 = 0.4;
 /// Completions searched for the last word.
@@ -111,13 +114,17 @@ pub fn expand(
                     corrected = corrected.replacen(&word[token.offsets.clone()], &best.surface, 1);
                     any_correction = true;
                 }
-                for word in near {
+                for (rank, word) in near.into_iter().enumerate() {
                     expanded.alternatives.push(Alternative {
                         text: word.surface.clone(),
                         lang: None,
                         words: i..i + 1,
                         synonym: false,
-                        weight: CORRECTION_WEIGHT,
+                        weight: if rank == 0 {
+                            BEST_CORRECTION_WEIGHT
+                        } else {
+                            CORRECTION_WEIGHT
+                        },
                     });
                 }
             }
