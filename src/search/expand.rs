@@ -197,8 +197,8 @@ mod tests {
         assert_eq!(
             texts(&expanded),
             [
-                ("consentement", CORRECTION_WEIGHT),
-                ("sexuel", CORRECTION_WEIGHT)
+                ("consentement", BEST_CORRECTION_WEIGHT),
+                ("sexuel", BEST_CORRECTION_WEIGHT)
             ]
         );
         assert_eq!(
