@@ -240,34 +240,30 @@ pub fn build(
         ));
     }
 
-    // Alternatives that come down to one term on one field (the completions `sexuel`,
-    // `sexuelle`, `sexuellement` all stem to `sexuel`) are one clause, their weights
-    // summed: the same score, and one walk of a long posting list instead of several.
-    let mut alternative_terms: BTreeMap<(Field, String), f32> = BTreeMap::new();
+    // Alternatives that come down to the same terms on one field are one clause, their
+    // weights summed: the same score, and one walk of the postings instead of several.
+    // The completions `sexuel`, `sexuelle`, `sexuellement` all stem to `sexuel`; a synonym
+    // group's `trousse médicolégale` and `trousse médico-légale`, to one phrase.
+    let mut alternative_clauses: BTreeMap<(Field, Vec<(usize, String)>), f32> = BTreeMap::new();
     for alternative in alternatives {
         let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
         let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
         for (lang, targets) in targets(languages, neutral, fields) {
             let found = analyzers.analyse(lang, &alternative.text);
-            if found.is_empty() {
+            let Some(first) = found.first().map(|t| t.position) else {
                 continue;
-            }
+            };
+            let positioned: Vec<(usize, String)> = (found.iter())
+                .map(|t| (t.position - first, t.text.clone()))
+                .collect();
             for (field, boost) in targets {
-                let boost = boost * alternative.weight;
                 if !found.iter().all(|t| present(field, &t.text)) {
                     continue;
                 }
-                match found.as_slice() {
-                    [one] => {
-                        *alternative_terms
-                            .entry((field, one.text.clone()))
-                            .or_default() += boost;
-                    }
-                    _ => {
-                        clauses.push((Occur::Should, boosted(phrase_query(field, &found), boost)));
-                    }
-                };
+                *alternative_clauses
+                    .entry((field, positioned.clone()))
+                    .or_default() += boost * alternative.weight;
                 let terms: Vec<Term> = (found.iter())
                     .map(|t| Term::from_field_text(field, &t.text))
                     .collect();
@@ -278,13 +274,23 @@ pub fn build(
                     } else {
                         &mut forms.typed
                     };
-                    list.push(terms.clone());
+                    if !list.contains(&terms) {
+                        list.push(terms.clone());
+                    }
                 }
             }
         }
     }
-    for ((field, term), boost) in alternative_terms {
-        clauses.push((Occur::Should, boosted(term_query(field, &term), boost)));
+    for ((field, positioned), boost) in alternative_clauses {
+        let query = match positioned.as_slice() {
+            [(_, one)] => term_query(field, one),
+            _ => Box::new(PhraseQuery::new_with_offset(
+                (positioned.iter())
+                    .map(|(at, text)| (*at, Term::from_field_text(field, text)))
+                    .collect(),
+            )),
+        };
+        clauses.push((Occur::Should, boosted(query, boost)));
     }
     for phrase in &parsed.phrases {
         if let Some(query) = anywhere(phrase, languages, true, fields, analyzers) {
