@@ -136,12 +136,14 @@ impl Key {
 
 impl Matcher {
     /// Analyses every term of every group, once, when an index is opened, with the
-    /// index's analyzers (`registered`), whose memos the queries then read.
+    /// index's analyzers (`registered`): their memos learn the groups' words, which
+    /// queries then read, and a query's synonyms, searched, are analysed from memory.
     pub fn new(synonyms: &Synonyms, registered: &IndexAnalyzers) -> Matcher {
-        let mut analyzers = KEYS.map(|key| match key {
-            Key::Stems(lang) => registered.for_queries(Some(lang)),
-            Key::Words => registered.for_queries(None),
-        });
+        let slot = |key| match key {
+            Key::Stems(lang) => Some(lang),
+            Key::Words => None,
+        };
+        let mut learning = KEYS.map(|key| registered.for_corpus(slot(key)));
         let groups: Vec<(Group, Vec<Term>)> = synonyms
             .groups
             .iter()
@@ -152,10 +154,10 @@ impl Matcher {
                     .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)))
                     .map(|(lang, term)| {
                         let mut key = Key::Stems(lang);
-                        let mut sequence = stems(&mut analyzers, key, term);
+                        let mut sequence = stems(&mut learning, key, term);
                         if sequence.is_empty() {
                             key = Key::Words;
-                            sequence = stems(&mut analyzers, key, term);
+                            sequence = stems(&mut learning, key, term);
                         }
                         (key, sequence.into_iter().map(|(s, _)| s).collect())
                     })
@@ -177,7 +179,7 @@ impl Matcher {
         Matcher {
             groups,
             starts,
-            analyzers,
+            analyzers: KEYS.map(|key| registered.for_queries(slot(key))),
         }
     }
 

@@ -129,8 +129,17 @@ impl IndexAnalyzers {
     /// `lang`'s analyzer for queries: it reads the memo of the corpus's words (a word
     /// the memo has costs a lookup) and adds nothing to it.
     pub fn for_queries(&self, lang: Option<Lang>) -> TextAnalyzer {
-        let at = lang.map_or(3, |lang| lang.ordinal() as usize);
-        TextAnalyzer::from(self.memos[at].reader())
+        TextAnalyzer::from(self.memo(lang).reader())
+    }
+
+    /// `lang`'s analyzer for the organisation's own texts (the corpus, the synonym
+    /// groups): the words it analyses are added to the memo.
+    pub fn for_corpus(&self, lang: Option<Lang>) -> TextAnalyzer {
+        TextAnalyzer::from(self.memo(lang).clone())
+    }
+
+    fn memo(&self, lang: Option<Lang>) -> &memo::Memoized {
+        &self.memos[lang.map_or(3, |lang| lang.ordinal() as usize)]
     }
 }
 
