@@ -154,6 +154,11 @@ impl Vocabulary {
         found.into_iter().take(limit).map(|(_, w)| w).collect()
     }
 
+    /// Every word, in the order of their folded forms.
+    pub fn words(&self) -> impl Iterator<Item = &Word> {
+        self.words.iter()
+    }
+
     /// The number of distinct folded words.
     pub fn len(&self) -> usize {
         self.words.len()

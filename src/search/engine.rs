@@ -61,18 +61,27 @@ impl Engine {
             responses: ResponseCache::new(0),
             kept_terms: KeptTerms::default(),
         };
-        engine.keep_every_passage();
+        engine.learn_the_corpus();
         engine
     }
 
     /// When the kept terms can hold every passage (in the fields its excerpts read), they
-    /// are kept now, whatever anybody searches: so that what is kept (and the corpus's
-    /// memo of analysed words, filled on the way) never tells what was shown. A passage
-    /// that cannot be read is left to be kept when shown.
-    fn keep_every_passage(&self) {
+    /// are kept now, whatever anybody searches, and every analyzer's memo learns every
+    /// word of the corpus (a query's words are analysed in all three languages, and its
+    /// completions and corrections are corpus words): so that a search analyses little,
+    /// and what is kept never tells what was shown. A passage that cannot be read is left
+    /// to be kept when shown. A larger corpus is learnt as it is shown.
+    fn learn_the_corpus(&self) {
         let fields = &self.open.fields;
         if self.open.manifest.passages * 2 > MAX_TEXTS {
             return;
+        }
+        let words: Vec<&str> = (self.open.vocabulary.words())
+            .map(|word| word.surface.as_str())
+            .collect();
+        let words = words.join(" ");
+        for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
+            crate::analysis::tokens(&mut self.open.analyzers.for_corpus(lang), &words);
         }
         for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
             for passage in 0..reader.max_doc() {
