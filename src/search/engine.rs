@@ -5,18 +5,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::{Field, Value};
+use tantivy::{DocAddress, Searcher, SegmentOrdinal, TantivyDocument};
 
 use crate::document::group_id;
 use crate::index::{DocumentEntry, OpenIndex};
 use crate::language::{Detection, Detector, Lang};
 
 use super::cache::{Kept, ResponseCache};
-use super::collect::{BestPassages, DocMatch, documents_of_segment};
+use super::collect::{BestPassages, DocMatch};
+use super::coverage;
 use super::expand::{self, Expanded};
 use super::kept_terms::{KeptTerms, MAX_TEXTS};
-use super::query::{self, Analyzers, Built, ParsedQuery, WordTerms};
+use super::query::{self, Analyzers, Built, ParsedQuery};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
 use super::request::{SearchError, SearchRequest, validate_query};
 use super::response::{
@@ -227,7 +228,7 @@ impl Engine {
             lap(&mut times.collect);
         }
         let query = built.query;
-        let coverage = self.coverage(&built.words)?;
+        let coverage = coverage::of(&self.searcher, &self.open.ordinals, &built.words)?;
         for m in &mut matches {
             m.coverage = coverage[m.doc_ord as usize];
         }
@@ -315,64 +316,6 @@ impl Engine {
             every_word,
         );
         (built, expanded)
-    }
-
-    /// How much of the query each document covers, by document ordinal: one for each typed
-    /// word it has (as typed, corrected or completed), part of one for a word it has only
-    /// through a synonym.
-    fn coverage(&self, words: &[WordTerms]) -> Result<Vec<f32>, SearchError> {
-        let mut coverage = vec![0.0; self.open.ordinals.documents.len()];
-        let documents = coverage.len().max(1) as f32;
-        for word in words {
-            let typed = self.documents_having(&word.typed)?;
-            let synonym = self.documents_having(&word.synonym)?;
-            let having = typed.iter().filter(|&&f| f).count() as f32;
-            // A word most documents have tells them apart less than a rare one.
-            let weight = (1.0 + documents / (1.0 + having)).ln();
-            for (doc, credit) in coverage.iter_mut().enumerate() {
-                if typed.get(doc).copied().unwrap_or(false) {
-                    *credit += weight;
-                } else if synonym.get(doc).copied().unwrap_or(false) {
-                    *credit += SYNONYM_COVERAGE * weight;
-                }
-            }
-        }
-        Ok(coverage)
-    }
-
-    /// Which documents have a passage with one of `forms` (each a term, or the terms of a
-    /// phrase, all needed), by document ordinal (empty if there are none). Postings are
-    /// read as they are stored, passages only, without a scorer (the index has no deleted
-    /// passages: a generation is built whole). A phrase counts for the passages that have
-    /// all its words, wherever they stand: what a document is about, not a match to show.
-    fn documents_having(&self, forms: &[Vec<Term>]) -> Result<Vec<bool>, SearchError> {
-        if forms.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ordinals = &self.open.ordinals;
-        let mut found = vec![false; ordinals.documents.len()];
-        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
-            let document_of = documents_of_segment(ordinals, segment as SegmentOrdinal)?;
-            for terms in forms {
-                let mut mark = |passage: DocId| {
-                    found[document_of[passage as usize] as usize] = true;
-                };
-                match terms.as_slice() {
-                    [] => {}
-                    [term] => for_each_passage_with(reader, term, |docs| {
-                        docs.iter().for_each(|&doc| mark(doc))
-                    })?,
-                    [first, rest @ ..] => {
-                        let mut having = passages_with(reader, first)?;
-                        for term in rest {
-                            having = both(&having, &passages_with(reader, term)?);
-                        }
-                        having.into_iter().for_each(mark);
-                    }
-                }
-            }
-        }
-        Ok(found)
     }
 
     /// What the words of a query say of its language: each word counts for the languages
@@ -535,48 +478,6 @@ impl Engine {
     }
 }
 
-/// Calls `f` with the passages of a segment that have `term`, in order, a block at a time.
-fn for_each_passage_with(
-    reader: &SegmentReader,
-    term: &Term,
-    mut f: impl FnMut(&[DocId]),
-) -> Result<(), SearchError> {
-    let postings = reader
-        .inverted_index(term.field())?
-        .read_block_postings(term, IndexRecordOption::Basic)
-        .map_err(tantivy::TantivyError::from)?;
-    if let Some(mut postings) = postings {
-        while !postings.docs().is_empty() {
-            f(postings.docs());
-            postings.advance();
-        }
-    }
-    Ok(())
-}
-
-/// The passages of a segment that have `term`, in order.
-fn passages_with(reader: &SegmentReader, term: &Term) -> Result<Vec<DocId>, SearchError> {
-    let mut having = Vec::new();
-    for_each_passage_with(reader, term, |docs| having.extend_from_slice(docs))?;
-    Ok(having)
-}
-
-/// The passages in both ordered lists.
-fn both(a: &[DocId], b: &[DocId]) -> Vec<DocId> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
-        match x.cmp(&y) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(x);
-                (i, j) = (i + 1, j + 1);
-            }
-        }
-    }
-    out
-}
-
 /// How long each stage of a search took.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StageTimes {
@@ -596,8 +497,6 @@ pub struct StageTimes {
     pub hits: Duration,
 }
 
-/// What a typed word found only through a synonym counts for, in a document's coverage.
-const SYNONYM_COVERAGE: f32 = 0.5;
 /// What a stop word says of the query's language, against a content word's one: grammar
 /// words tell the language a person writes in better than names and terms borrowed from
 /// another (`harcèlement au travail qué puedo hacer` is written in Spanish).
@@ -617,22 +516,4 @@ pub(super) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) 
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::both;
-
-    #[test]
-    fn both_lists_keep_what_they_share() {
-        let table: &[(&[u32], &[u32], &[u32])] = &[
-            (&[], &[1, 2], &[]),
-            (&[1, 3, 5, 7], &[2, 3, 4, 7, 9], &[3, 7]),
-            (&[4], &[4], &[4]),
-            (&[1, 2], &[3, 4], &[]),
-        ];
-        for (a, b, expected) in table {
-            assert_eq!(both(a, b), *expected, "{a:?} ∩ {b:?}");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! The search core shared by the CLI and the HTTP service: validate a request
 //! (`request`), detect the query's language and build the query (`query`, `expand`),
-//! collect each document's best passage (`collect`), rank and group translations (`rank`),
+//! collect each document's best passage (`collect`) and each document's coverage of the
+//! typed words (`coverage`), rank and group translations (`rank`),
 //! count facets and cut snippets (`engine`, `snippet`, from the terms of the passages
 //! shown, kept in `kept_terms`) into a response (`response`); and
 //! suggestions while typing (`suggest`), whole documents (`document`) and recent
@@ -8,6 +9,7 @@
 
 mod cache;
 mod collect;
+mod coverage;
 mod document;
 mod engine;
 mod expand;

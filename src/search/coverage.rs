@@ -1,0 +1,143 @@
+//! How much of the query each document covers: the typed words it has.
+//!
+//! A passage's score says how well it matches; a document's coverage says how many of the
+//! query's words the whole document has, as typed (or corrected, or completed), or through
+//! a synonym, each word weighed by its rarity. It is read from the postings as they are
+//! stored (passages only: no positions, frequencies, weights or scorers), for every typed
+//! word apart. A synonym of several words counts for the passages that have all its words,
+//! wherever they stand: what a document is about, not a match to show.
+
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use crate::index::Ordinals;
+
+use super::collect::documents_of_segment;
+use super::query::WordTerms;
+use super::request::SearchError;
+
+/// What a typed word found only through a synonym counts for, in a document's coverage.
+const SYNONYM_COVERAGE: f32 = 0.5;
+
+/// The coverage of each document, by document ordinal: one for each typed word it has
+/// (as typed, corrected or completed), part of one for a word it has only through a
+/// synonym; a word weighs more the fewer documents have it.
+pub fn of(
+    searcher: &Searcher,
+    ordinals: &Ordinals,
+    words: &[WordTerms],
+) -> Result<Vec<f32>, SearchError> {
+    let mut coverage = vec![0.0; ordinals.documents.len()];
+    let documents = coverage.len().max(1) as f32;
+    for word in words {
+        let typed = documents_having(searcher, ordinals, &word.typed)?;
+        let synonym = documents_having(searcher, ordinals, &word.synonym)?;
+        let having = typed.iter().filter(|&&f| f).count() as f32;
+        // A word most documents have tells them apart less than a rare one.
+        let weight = (1.0 + documents / (1.0 + having)).ln();
+        for (doc, credit) in coverage.iter_mut().enumerate() {
+            if typed.get(doc).copied().unwrap_or(false) {
+                *credit += weight;
+            } else if synonym.get(doc).copied().unwrap_or(false) {
+                *credit += SYNONYM_COVERAGE * weight;
+            }
+        }
+    }
+    Ok(coverage)
+}
+
+/// Which documents have a passage with one of `forms` (each a term, or the terms of a
+/// phrase, all needed), by document ordinal (empty if there are none). The index has no
+/// deleted passages (a generation is built whole), so the postings are the passages.
+fn documents_having(
+    searcher: &Searcher,
+    ordinals: &Ordinals,
+    forms: &[Vec<Term>],
+) -> Result<Vec<bool>, SearchError> {
+    if forms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = vec![false; ordinals.documents.len()];
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let document_of = documents_of_segment(ordinals, segment as SegmentOrdinal)?;
+        for terms in forms {
+            let mut mark = |passage: DocId| {
+                found[document_of[passage as usize] as usize] = true;
+            };
+            match terms.as_slice() {
+                [] => {}
+                [term] => for_each_passage_with(reader, term, |docs| {
+                    docs.iter().for_each(|&doc| mark(doc))
+                })?,
+                [first, rest @ ..] => {
+                    let mut having = passages_with(reader, first)?;
+                    for term in rest {
+                        having = both(&having, &passages_with(reader, term)?);
+                    }
+                    having.into_iter().for_each(mark);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Calls `f` with the passages of a segment that have `term`, in order, a block at a time.
+fn for_each_passage_with(
+    reader: &SegmentReader,
+    term: &Term,
+    mut f: impl FnMut(&[DocId]),
+) -> Result<(), SearchError> {
+    let postings = reader
+        .inverted_index(term.field())?
+        .read_block_postings(term, IndexRecordOption::Basic)
+        .map_err(tantivy::TantivyError::from)?;
+    if let Some(mut postings) = postings {
+        while !postings.docs().is_empty() {
+            f(postings.docs());
+            postings.advance();
+        }
+    }
+    Ok(())
+}
+
+/// The passages of a segment that have `term`, in order.
+fn passages_with(reader: &SegmentReader, term: &Term) -> Result<Vec<DocId>, SearchError> {
+    let mut having = Vec::new();
+    for_each_passage_with(reader, term, |docs| having.extend_from_slice(docs))?;
+    Ok(having)
+}
+
+/// The passages in both ordered lists.
+fn both(a: &[DocId], b: &[DocId]) -> Vec<DocId> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(x);
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::both;
+
+    #[test]
+    fn both_lists_keep_what_they_share() {
+        let table: &[(&[u32], &[u32], &[u32])] = &[
+            (&[], &[1, 2], &[]),
+            (&[1, 3, 5, 7], &[2, 3, 4, 7, 9], &[3, 7]),
+            (&[4], &[4], &[4]),
+            (&[1, 2], &[3, 4], &[]),
+        ];
+        for (a, b, expected) in table {
+            assert_eq!(both(a, b), *expected, "{a:?} ∩ {b:?}");
+        }
+    }
+}
