@@ -299,6 +299,7 @@ impl Engine {
             parsed,
             &self.open.vocabulary,
             &self.synonyms,
+            &self.analyzers,
             &known,
             every_word,
         );
@@ -327,7 +328,6 @@ impl Engine {
     fn language_evidence(&self, words: &[String]) -> Option<[f32; 3]> {
         let mut evidence = [0.0; 3];
         let mut says_something = false;
-        let mut neutral = crate::analysis::analyzer(None);
         for word in words {
             let lowercase = word.to_lowercase();
             says_something |= !expand::is_acronym(word);
@@ -341,10 +341,7 @@ impl Engine {
                 }
                 continue;
             }
-            let Some(folded) = crate::analysis::tokens(&mut neutral, word)
-                .into_iter()
-                .next()
-            else {
+            let Some(folded) = self.analyzers.analyse(None, word).into_iter().next() else {
                 continue;
             };
             let vocabulary = &self.open.vocabulary;

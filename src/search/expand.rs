@@ -7,11 +7,10 @@
 //!   to find nothing than something wrong;
 //! - the other terms of synonym and concept groups, in their own languages.
 
-use crate::analysis::{analyzer, tokens};
 use crate::index::Vocabulary;
 use crate::synonyms::Matcher;
 
-use super::query::{Alternative, ParsedQuery};
+use super::query::{Alternative, Analyzers, ParsedQuery};
 
 const PREFIX_WEIGHT: f32 = 0.5;
 /// A last word that is a whole word already is more likely finished than being typed.
@@ -53,18 +52,19 @@ pub(super) fn is_acronym(word: &str) -> bool {
     word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
 }
 
-/// `known(word)` tells whether a searched language's index has the word in some form (a
-/// stemmed `raped` is `rape`): such a word is never corrected. `every_word`: complete
-/// every word, not only the last (a query relaxed because it found nothing).
+/// Words are taken apart by the neutral analyzer of `analyzers`. `known(word)` tells
+/// whether a searched language's index has the word in some form (a stemmed `raped` is
+/// `rape`): such a word is never corrected. `every_word`: complete every word, not only
+/// the last (a query relaxed because it found nothing).
 pub fn expand(
     query: &str,
     parsed: &ParsedQuery,
     vocabulary: &Vocabulary,
     synonyms: &Matcher,
+    analyzers: &Analyzers,
     known: &dyn Fn(&str) -> bool,
     every_word: bool,
 ) -> Expanded {
-    let mut neutral = analyzer(None);
     let mut expanded = Expanded::default();
     let completing = !query.ends_with(char::is_whitespace)
         && parsed
@@ -76,8 +76,7 @@ pub fn expand(
     for (i, word) in parsed.words.iter().enumerate() {
         let is_last = i + 1 == parsed.words.len();
         let mut corrected = word.clone();
-        let mut found = tokens(&mut neutral, word);
-        found.dedup_by_key(|t| t.position);
+        let found = analyzers.analyse(None, word);
         for token in found {
             let mut completions = Vec::new();
             let completed = (is_last && completing) || every_word;
@@ -165,6 +164,7 @@ mod tests {
             &ParsedQuery::parse(query),
             &vocabulary(),
             &matcher,
+            &Analyzers::default(),
             &|word| word == "sexuels",
             false,
         )
