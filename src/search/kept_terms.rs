@@ -53,11 +53,11 @@ struct State {
 }
 
 impl State {
-    fn lookup(&self, field: Field, text: &str, wanted: &[&str]) -> Option<Analysed> {
+    fn lookup(&self, field: Field, text: &str, wanted: &[String]) -> Option<Analysed> {
         let terms = self.texts.get(&field)?.get(text)?.clone();
         let numbers = wanted
             .iter()
-            .map(|w| self.numbers.get(*w).copied())
+            .map(|w| self.numbers.get(w.as_str()).copied())
             .collect();
         Some(Analysed { terms, numbers })
     }
@@ -88,7 +88,7 @@ impl KeptTerms {
         field: Field,
         text: &str,
         analyzer: &mut TextAnalyzer,
-        wanted: &[&str],
+        wanted: &[String],
     ) -> Analysed {
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(found) = state.lookup(field, text, wanted) {
@@ -152,7 +152,12 @@ mod tests {
         let mut french = analyzer(Some(Lang::Fr));
         let text = "Les victimes et la victime";
         for _ in 0..2 {
-            let found = kept.analyse(field, text, &mut french, &["victim", "absent"]);
+            let found = kept.analyse(
+                field,
+                text,
+                &mut french,
+                &["victim".into(), "absent".into()],
+            );
             let located: Vec<(u32, Range<usize>)> =
                 found.terms.iter().map(|t| (t.term, t.bytes())).collect();
             assert_eq!(located, [(0, 4..12), (0, 19..26)]);

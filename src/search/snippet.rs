@@ -81,8 +81,7 @@ impl FieldTerms {
     /// The window of at most `max_bytes` with the highest weight of matched terms (the
     /// first of equals), cut where a token would pass the limit, and the matches in it.
     fn best(&mut self, text: &str, max_bytes: usize, kept: &KeptTerms) -> Option<Found> {
-        let wanted: Vec<&str> = self.terms.iter().map(String::as_str).collect();
-        let analysed = kept.analyse(self.field, text, &mut self.analyzer, &wanted);
+        let analysed = kept.analyse(self.field, text, &mut self.analyzer, &self.terms);
         let weight_of: Vec<(u32, f32)> = (analysed.numbers.iter().zip(&self.weights))
             .filter_map(|(number, &weight)| Some(((*number)?, weight)))
             .collect();
