@@ -138,6 +138,15 @@ impl IndexAnalyzers {
         TextAnalyzer::from(self.memo(lang).clone())
     }
 
+    /// Teaches every analyzer's memo the words of `text` (the organisation's own).
+    pub fn learn(&self, text: &str) {
+        for memoized in &self.memos {
+            let mut analyzer = TextAnalyzer::from(memoized.clone());
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {}
+        }
+    }
+
     fn memo(&self, lang: Option<Lang>) -> &memo::Memoized {
         &self.memos[lang.map_or(3, |lang| lang.ordinal() as usize)]
     }

@@ -80,10 +80,7 @@ impl Engine {
         let words: Vec<&str> = (self.open.vocabulary.words())
             .map(|word| word.surface.as_str())
             .collect();
-        let words = words.join(" ");
-        for lang in Lang::ALL.map(Some).into_iter().chain([None]) {
-            crate::analysis::tokens(&mut self.open.analyzers.for_corpus(lang), &words);
-        }
+        self.open.analyzers.learn(&words.join(" "));
         for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
             for passage in 0..reader.max_doc() {
                 let address = DocAddress::new(segment as SegmentOrdinal, passage);
