@@ -218,7 +218,7 @@ pub async fn search(
     // The same path as the API: user errors say what to change, internal ones stay generic.
     let outcome = match params.request() {
         Ok(request) => {
-            let first_rank = request.offset + 1;
+            let first_rank = request.offset.saturating_add(1);
             run_search(&state, request)
                 .await
                 .map(|response| (response, first_rank))
