@@ -7,14 +7,14 @@
 //! word apart. A synonym of several words counts for the passages that have all its words,
 //! wherever they stand: what a document is about, not a match to show.
 
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocId, Searcher, SegmentOrdinal, Term};
 
 use crate::index::Ordinals;
 
 use super::collect::documents_of_segment;
 use super::query::WordTerms;
 use super::request::SearchError;
+use super::term_statistics::TermStatistics;
 
 /// What a typed word found only through a synonym counts for, in a document's coverage.
 const SYNONYM_COVERAGE: f32 = 0.5;
@@ -24,14 +24,15 @@ const SYNONYM_COVERAGE: f32 = 0.5;
 /// synonym; a word weighs more the fewer documents have it.
 pub fn of(
     searcher: &Searcher,
+    terms: &TermStatistics,
     ordinals: &Ordinals,
     words: &[WordTerms],
 ) -> Result<Vec<f32>, SearchError> {
     let mut coverage = vec![0.0; ordinals.documents.len()];
     let documents = coverage.len().max(1) as f32;
     for word in words {
-        let typed = documents_having(searcher, ordinals, &word.typed)?;
-        let synonym = documents_having(searcher, ordinals, &word.synonym)?;
+        let typed = documents_having(searcher, terms, ordinals, &word.typed)?;
+        let synonym = documents_having(searcher, terms, ordinals, &word.synonym)?;
         let having = typed.iter().filter(|&&f| f).count() as f32;
         // A word most documents have tells them apart less than a rare one.
         let weight = (1.0 + documents / (1.0 + having)).ln();
@@ -51,6 +52,7 @@ pub fn of(
 /// deleted passages (a generation is built whole), so the postings are the passages.
 fn documents_having(
     searcher: &Searcher,
+    terms: &TermStatistics,
     ordinals: &Ordinals,
     forms: &[Vec<Term>],
 ) -> Result<Vec<bool>, SearchError> {
@@ -58,21 +60,21 @@ fn documents_having(
         return Ok(Vec::new());
     }
     let mut found = vec![false; ordinals.documents.len()];
-    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let document_of = documents_of_segment(ordinals, segment as SegmentOrdinal)?;
-        for terms in forms {
+    for segment in 0..searcher.segment_readers().len() as SegmentOrdinal {
+        let document_of = documents_of_segment(ordinals, segment)?;
+        for form in forms {
             let mut mark = |passage: DocId| {
                 found[document_of[passage as usize] as usize] = true;
             };
-            match terms.as_slice() {
+            match form.as_slice() {
                 [] => {}
-                [term] => for_each_passage_with(reader, term, |docs| {
+                [term] => terms.for_each_passage_with(segment, term, |docs| {
                     docs.iter().for_each(|&doc| mark(doc))
                 })?,
                 [first, rest @ ..] => {
-                    let mut having = passages_with(reader, first)?;
+                    let mut having = passages_with(terms, segment, first)?;
                     for term in rest {
-                        having = both(&having, &passages_with(reader, term)?);
+                        having = both(&having, &passages_with(terms, segment, term)?);
                     }
                     having.into_iter().for_each(mark);
                 }
@@ -82,29 +84,14 @@ fn documents_having(
     Ok(found)
 }
 
-/// Calls `f` with the passages of a segment that have `term`, in order, a block at a time.
-fn for_each_passage_with(
-    reader: &SegmentReader,
-    term: &Term,
-    mut f: impl FnMut(&[DocId]),
-) -> Result<(), SearchError> {
-    let postings = reader
-        .inverted_index(term.field())?
-        .read_block_postings(term, IndexRecordOption::Basic)
-        .map_err(tantivy::TantivyError::from)?;
-    if let Some(mut postings) = postings {
-        while !postings.docs().is_empty() {
-            f(postings.docs());
-            postings.advance();
-        }
-    }
-    Ok(())
-}
-
 /// The passages of a segment that have `term`, in order.
-fn passages_with(reader: &SegmentReader, term: &Term) -> Result<Vec<DocId>, SearchError> {
+fn passages_with(
+    terms: &TermStatistics,
+    segment: SegmentOrdinal,
+    term: &Term,
+) -> Result<Vec<DocId>, SearchError> {
     let mut having = Vec::new();
-    for_each_passage_with(reader, term, |docs| having.extend_from_slice(docs))?;
+    terms.for_each_passage_with(segment, term, |docs| having.extend_from_slice(docs))?;
     Ok(having)
 }
 

@@ -10,6 +10,7 @@ use crate::document::{About, Passage};
 use crate::language::Lang;
 
 use super::engine::{Engine, stored_text};
+use super::expand::Corrections;
 use super::request::{SearchError, validate_query};
 use super::response::{DocumentView, Link, document_url};
 use super::snippet::Snippets;
@@ -82,7 +83,15 @@ impl Engine {
         let query: Box<dyn tantivy::query::Query> = match validate_query(q) {
             Ok(()) => {
                 let parsed = crate::search::ParsedQuery::parse(q);
-                self.query(q, &parsed, &languages, None).0.query
+                self.query(
+                    q,
+                    &parsed,
+                    &languages,
+                    None,
+                    &Corrections::new(&self.open.vocabulary),
+                )
+                .0
+                .query
             }
             Err(_) => Box::new(tantivy::query::EmptyQuery),
         };

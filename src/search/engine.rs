@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, Searcher, SegmentOrdinal, TantivyDocument};
 
@@ -15,7 +16,7 @@ use crate::language::{Detection, Detector, Lang};
 use super::cache::{Kept, ResponseCache};
 use super::collect::{BestPassages, DocMatch};
 use super::coverage;
-use super::expand::{self, Expanded};
+use super::expand::{self, Corrections, Expanded};
 use super::kept_terms::{KeptTerms, MAX_TEXTS};
 use super::query::{self, Analyzers, Built, ParsedQuery};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
@@ -25,6 +26,7 @@ use super::response::{
 };
 use super::snippet::Snippets;
 use super::suggest::{self, Suggestions};
+use super::term_statistics::TermStatistics;
 
 /// An opened index with everything a search needs that does not depend on the query.
 pub struct Engine {
@@ -39,6 +41,8 @@ pub struct Engine {
     pub(super) responses: ResponseCache,
     /// The terms of the passages, for their excerpts.
     pub(super) kept_terms: KeptTerms,
+    /// The index's terms and their figures, asked instead of the term dictionaries.
+    pub(super) terms: TermStatistics,
 }
 
 impl Engine {
@@ -51,8 +55,10 @@ impl Engine {
                 .or_default()
                 .push(position);
         }
+        let searcher = open.reader.searcher();
         let engine = Engine {
-            searcher: open.reader.searcher(),
+            terms: TermStatistics::new(&searcher),
+            searcher,
             titles: suggest::Titles::new(&open.manifest.documents),
             synonyms: crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers),
             analyzers: Analyzers::new(&open.analyzers),
@@ -177,7 +183,8 @@ impl Engine {
         request.validate(&self.open.manifest.types)?;
         let parsed = ParsedQuery::parse(&request.query);
         lap(&mut times.parse);
-        let evidence = self.language_evidence(&parsed.words);
+        let corrections = Corrections::new(&self.open.vocabulary);
+        let evidence = self.language_evidence(&parsed.words, &corrections);
         // Lingua is asked only when its answer could matter: not when the language is
         // given, nor when the words alone put one language further ahead than lingua's
         // vote (at most 1) could change.
@@ -202,9 +209,14 @@ impl Engine {
             Some(Relaxation::EveryWord),
         ];
         let mut relaxed = None;
-        let (mut built, mut expanded) = self.query(&request.query, &parsed, &languages, relaxed);
+        let (mut built, mut expanded) =
+            self.query(&request.query, &parsed, &languages, relaxed, &corrections);
         lap(&mut times.query);
-        let mut matches = self.searcher.search(&*built.query, &collector)?;
+        let mut matches = self.searcher.search_with_statistics_provider(
+            &*built.query,
+            &collector,
+            &self.terms,
+        )?;
         lap(&mut times.collect);
         for step in steps.into_iter().skip(1) {
             let pointless = step == Some(Relaxation::PhrasesAsWords)
@@ -219,13 +231,23 @@ impl Engine {
                 &parsed.without_operators(),
                 &languages,
                 relaxed,
+                &corrections,
             );
             lap(&mut times.query);
-            matches = self.searcher.search(&*built.query, &collector)?;
+            matches = self.searcher.search_with_statistics_provider(
+                &*built.query,
+                &collector,
+                &self.terms,
+            )?;
             lap(&mut times.collect);
         }
         let query = built.query;
-        let coverage = coverage::of(&self.searcher, &self.open.ordinals, &built.words)?;
+        let coverage = coverage::of(
+            &self.searcher,
+            &self.terms,
+            &self.open.ordinals,
+            &built.words,
+        )?;
         for m in &mut matches {
             m.coverage = coverage[m.doc_ord as usize];
         }
@@ -288,13 +310,14 @@ impl Engine {
         parsed: &ParsedQuery,
         languages: &[(Lang, f32)],
         relaxed: Option<Relaxation>,
+        corrections: &Corrections,
     ) -> (Built, Expanded) {
         let every_word = relaxed == Some(Relaxation::EveryWord);
         let known = |word: &str| self.known(word, languages);
         let expanded = expand::expand(
             text,
             parsed,
-            &self.open.vocabulary,
+            corrections,
             &self.synonyms,
             &self.analyzers,
             &known,
@@ -302,7 +325,7 @@ impl Engine {
         );
         let present = |field, term: &str| {
             let term = tantivy::Term::from_field_text(field, term);
-            self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+            self.terms.doc_freq(&term).is_ok_and(|n| n > 0)
         };
         let built = query::build(
             parsed,
@@ -322,7 +345,7 @@ impl Engine {
     /// the languages whose stop word it is; an unknown word, through its correction.
     /// `None` when every word is an acronym (`TACMES`, `IVAC`): such a query has no
     /// language of its own, whatever lingua guesses.
-    fn language_evidence(&self, words: &[String]) -> Option<[f32; 3]> {
+    fn language_evidence(&self, words: &[String], corrections: &Corrections) -> Option<[f32; 3]> {
         let mut evidence = [0.0; 3];
         let mut says_something = false;
         for word in words {
@@ -344,7 +367,7 @@ impl Engine {
             let vocabulary = &self.open.vocabulary;
             let used = vocabulary.get(&folded.text).or_else(|| {
                 let edits = expand::tolerated_edits(word)?;
-                vocabulary.near(&folded.text, edits, 1).into_iter().next()
+                corrections.of(&folded.text, edits).into_iter().next()
             });
             if let Some(used) = used {
                 let total = used.by_lang.iter().sum::<u64>().max(1) as f32;
@@ -365,7 +388,7 @@ impl Engine {
                 .iter()
                 .any(|token| {
                     let term = tantivy::Term::from_field_text(body, &token.text);
-                    self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+                    self.terms.doc_freq(&term).is_ok_and(|n| n > 0)
                 })
         })
     }

@@ -7,7 +7,9 @@
 //!   to find nothing than something wrong;
 //! - the other terms of synonym and concept groups, in their own languages.
 
-use crate::index::Vocabulary;
+use std::cell::RefCell;
+
+use crate::index::{Vocabulary, Word};
 use crate::synonyms::Matcher;
 
 use super::query::{Alternative, Analyzers, ParsedQuery};
@@ -52,6 +54,39 @@ pub(super) fn is_acronym(word: &str) -> bool {
     word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
 }
 
+/// The corpus's vocabulary, with the corrections of a search's unknown words found once:
+/// the query's language is weighed from them before its query is expanded with them, and
+/// a query relaxed because it found nothing is expanded again. Made for one search and
+/// dropped with it.
+pub struct Corrections<'v> {
+    pub vocabulary: &'v Vocabulary,
+    /// The corrections found: folded word, tolerated edits, nearest words.
+    found: RefCell<Vec<Found<'v>>>,
+}
+
+type Found<'v> = (String, usize, Vec<&'v Word>);
+
+impl<'v> Corrections<'v> {
+    pub fn new(vocabulary: &'v Vocabulary) -> Self {
+        Corrections {
+            vocabulary,
+            found: RefCell::default(),
+        }
+    }
+
+    /// The words nearest `folded` (at most [`MAX_CORRECTIONS`], within `edits`), closest
+    /// and most frequent first.
+    pub fn of(&self, folded: &str, edits: usize) -> Vec<&'v Word> {
+        let mut found = self.found.borrow_mut();
+        if let Some((_, _, near)) = found.iter().find(|(w, e, _)| w == folded && *e == edits) {
+            return near.clone();
+        }
+        let near = self.vocabulary.near(folded, edits, MAX_CORRECTIONS);
+        found.push((folded.to_string(), edits, near.clone()));
+        near
+    }
+}
+
 /// Words are taken apart by the neutral analyzer of `analyzers`. `known(word)` tells
 /// whether a searched language's index has the word in some form (a stemmed `raped` is
 /// `rape`): such a word is never corrected. `every_word`: complete every word, not only
@@ -59,12 +94,13 @@ pub(super) fn is_acronym(word: &str) -> bool {
 pub fn expand(
     query: &str,
     parsed: &ParsedQuery,
-    vocabulary: &Vocabulary,
+    corrections: &Corrections,
     synonyms: &Matcher,
     analyzers: &Analyzers,
     known: &dyn Fn(&str) -> bool,
     every_word: bool,
 ) -> Expanded {
+    let vocabulary = corrections.vocabulary;
     let mut expanded = Expanded::default();
     let completing = !query.ends_with(char::is_whitespace)
         && parsed
@@ -108,7 +144,7 @@ pub fn expand(
                 completions.is_empty(),
                 tolerated_edits(&word[token.offsets.clone()]),
             ) {
-                let near = vocabulary.near(&token.text, edits, MAX_CORRECTIONS);
+                let near = corrections.of(&token.text, edits);
                 if let Some(best) = near.first() {
                     corrected = corrected.replacen(&word[token.offsets.clone()], &best.surface, 1);
                     any_correction = true;
@@ -162,7 +198,7 @@ mod tests {
         expand(
             query,
             &ParsedQuery::parse(query),
-            &vocabulary(),
+            &Corrections::new(&vocabulary()),
             &matcher,
             &Analyzers::default(),
             &|word| word == "sexuels",

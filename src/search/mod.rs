@@ -20,6 +20,7 @@ mod request;
 mod response;
 mod snippet;
 mod suggest;
+mod term_statistics;
 
 pub use cache::{Kept, ResponseCache};
 pub use engine::{Engine, StageTimes};
