@@ -323,9 +323,10 @@ impl Engine {
             &known,
             every_word,
         );
-        let present = |field, term: &str| {
+        let passages = self.open.manifest.passages.max(1) as f32;
+        let share = |field, term: &str| {
             let term = tantivy::Term::from_field_text(field, term);
-            self.terms.doc_freq(&term).is_ok_and(|n| n > 0)
+            self.terms.doc_freq(&term).unwrap_or(0) as f32 / passages
         };
         let built = query::build(
             parsed,
@@ -333,7 +334,7 @@ impl Engine {
             languages,
             &self.open.fields,
             &self.analyzers,
-            &present,
+            &share,
             every_word,
         );
         (built, expanded)

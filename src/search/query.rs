@@ -33,6 +33,11 @@ const NEUTRAL_BOOST: f32 = 0.4;
 /// Plain words that appear together, in order, score again as a phrase.
 const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 2;
+/// A synonym whose every word is in more than this share of the passages (in a field) is
+/// not searched there: `sexual violence` for `rape`, say, is in nearly every passage of
+/// the guide, tells them apart little, and costs the most to collect. Dev slice of the
+/// blind set: MRR@10 0.864 → 0.869 at 0.05 (0.868 at 0.1 and 0.02, 0.854 at 0.01).
+const COMMON_SYNONYM_SHARE: f32 = 0.05;
 
 /// Words searched besides those typed, weighted below them: completions of the last
 /// word and corrections of unknown words (in every searched language), or synonyms
@@ -172,8 +177,9 @@ pub struct WordTerms {
     pub synonym: Vec<Vec<Term>>,
 }
 
-/// Builds the query for `parsed`, searching `languages` with their weights. `present`
-/// tells whether a field has a term at all: a term it lacks costs no clause. With
+/// Builds the query for `parsed`, searching `languages` with their weights. `share`
+/// tells what share of the passages have a term in a field: a term a field lacks costs
+/// no clause, and a synonym common everywhere (see [`COMMON_SYNONYM_SHARE`]) none either. With
 /// `stop_words`, stop words are searched too, in the neutral field (a query relaxed
 /// because it found nothing).
 pub fn build(
@@ -182,7 +188,7 @@ pub fn build(
     languages: &[(Lang, f32)],
     fields: &Fields,
     analyzers: &Analyzers,
-    present: &dyn Fn(Field, &str) -> bool,
+    share: &dyn Fn(Field, &str) -> f32,
     stop_words: bool,
 ) -> Built {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -199,7 +205,7 @@ pub fn build(
             .filter(|t| {
                 weighted_fields(fields, lang)
                     .iter()
-                    .any(|(f, _)| present(*f, &t.text))
+                    .any(|(f, _)| share(*f, &t.text) > 0.0)
             })
             .collect();
         for token in &found {
@@ -219,7 +225,7 @@ pub fn build(
         .analyse(None, &words)
         .into_iter()
         .filter(|t| stop_words || kept_by_each.iter().all(|kept| kept.contains(&t.position)))
-        .filter(|t| present(fields.names, &t.text))
+        .filter(|t| share(fields.names, &t.text) > 0.0)
         .collect();
     for token in &neutral {
         per_word[word_of(token.offsets.start)]
@@ -258,7 +264,14 @@ pub fn build(
                 .map(|t| (t.position - first, t.text.clone()))
                 .collect();
             for (field, boost) in targets {
-                if !found.iter().all(|t| present(field, &t.text)) {
+                if !found.iter().all(|t| share(field, &t.text) > 0.0) {
+                    continue;
+                }
+                if alternative.synonym
+                    && found
+                        .iter()
+                        .all(|t| share(field, &t.text) > COMMON_SYNONYM_SHARE)
+                {
                     continue;
                 }
                 *alternative_clauses
@@ -532,7 +545,7 @@ mod tests {
             &[(Lang::Fr, 1.0)],
             &fields,
             &Analyzers::default(),
-            &|_, _| true,
+            &|_, _| 0.01,
             false,
         )
         .query;
@@ -540,5 +553,42 @@ mod tests {
         let stem = Term::from_field_text(fields.of(Lang::Fr).body, "sexuel");
         query.query_terms(&mut |term, _| walks += usize::from(*term == stem));
         assert_eq!(walks, 1);
+    }
+
+    /// A synonym common everywhere costs no clause; a typed word as common still counts.
+    #[test]
+    fn synonyms_in_most_passages_are_not_searched() {
+        let (_, fields) = crate::index::schema();
+        let parsed = ParsedQuery::parse("viol");
+        let alternative = |text: &str, synonym| Alternative {
+            text: text.into(),
+            lang: Some(Lang::Fr),
+            weight: 0.4,
+            words: 0..1,
+            synonym,
+        };
+        let alternatives = [
+            alternative("violence", true),
+            alternative("agression", true),
+        ];
+        let share = |_, term: &str| if term == "violenc" { 0.5 } else { 0.01 };
+        let built = build(
+            &parsed,
+            &alternatives,
+            &[(Lang::Fr, 1.0)],
+            &fields,
+            &Analyzers::default(),
+            &share,
+            false,
+        );
+        let mut searched = std::collections::BTreeSet::new();
+        (built.query).query_terms(&mut |term, _| {
+            searched.insert(term.value().as_str().unwrap_or_default().to_string());
+        });
+        assert!(
+            searched.contains("viol") && searched.contains("agress"),
+            "{searched:?}"
+        );
+        assert!(!searched.contains("violenc"), "{searched:?}");
     }
 }
