@@ -4,7 +4,6 @@
 
 use std::sync::OnceLock;
 
-use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
@@ -28,10 +27,99 @@ pub struct Word {
     pub by_lang: [u64; 3],
 }
 
+/// The edit distance to one word, a transposition of neighbours counting as one edit
+/// (optimal string alignment), counted row by row and given up once every cell of a row
+/// is past the bound: a far word costs a row or two. Its rows are reused from word to word.
+struct Distance {
+    to: Vec<char>,
+    from: Vec<char>,
+    /// The rows before the previous one, the previous one and the current one.
+    rows: [Vec<usize>; 3],
+}
+
+impl Distance {
+    fn to(word: &str) -> Distance {
+        let to: Vec<char> = word.chars().collect();
+        let row = vec![0; to.len() + 1];
+        Distance {
+            to,
+            from: Vec::new(),
+            rows: [row.clone(), row.clone(), row],
+        }
+    }
+
+    /// The distance from `word`, if at most `bound`.
+    fn from(&mut self, word: &str, bound: usize) -> Option<usize> {
+        self.from.clear();
+        self.from.extend(word.chars());
+        let (a, b) = (&self.from, &self.to);
+        let [before, previous, current] = &mut self.rows;
+        for (j, cell) in previous.iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            current[0] = i;
+            for j in 1..=b.len() {
+                let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                let mut cell = substitution.min(previous[j] + 1).min(current[j - 1] + 1);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    cell = cell.min(before[j - 2] + 1);
+                }
+                current[j] = cell;
+            }
+            if current.iter().all(|&cell| cell > bound) {
+                return None;
+            }
+            std::mem::swap(before, previous);
+            std::mem::swap(previous, current);
+        }
+        Some(previous[b.len()]).filter(|&distance| distance <= bound)
+    }
+}
+
 /// Words sorted by folded form.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Vocabulary {
     words: Vec<Word>,
+    /// Each word's shape and position in `words`, shortest first, for
+    /// [`Vocabulary::near`]: made on first use, never stored.
+    #[serde(skip)]
+    shapes: OnceLock<Vec<(Shape, u32)>>,
+}
+
+impl PartialEq for Vocabulary {
+    fn eq(&self, other: &Vocabulary) -> bool {
+        self.words == other.words
+    }
+}
+
+/// What a word is made of, for telling at once that it is too far from another: its
+/// letters as bits (a letter's code modulo 64, so two letters may share one) and its
+/// length in characters.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    letters: u64,
+    chars: usize,
+}
+
+impl Shape {
+    fn of(word: &str) -> Shape {
+        let letters = word.chars().fold(0, |bits, c| bits | 1 << (c as u32 % 64));
+        Shape {
+            letters,
+            chars: word.chars().count(),
+        }
+    }
+
+    /// Whether `self` and `other` can be `edits` apart: an edit adds or removes at most
+    /// one letter and one character. Never false for words that are (letters sharing a
+    /// bit only make it say yes more often).
+    fn may_be_within(self, other: Shape, edits: usize) -> bool {
+        let missing = |a: u64, b: u64| (a & !b).count_ones() as usize;
+        self.chars.abs_diff(other.chars) <= edits
+            && missing(self.letters, other.letters) <= edits
+            && missing(other.letters, self.letters) <= edits
+    }
 }
 
 impl Vocabulary {
@@ -90,7 +178,10 @@ impl Vocabulary {
             })
             .collect();
         words.sort_by(|a, b| a.folded.cmp(&b.folded));
-        Vocabulary { words }
+        Vocabulary {
+            words,
+            shapes: OnceLock::new(),
+        }
     }
 
     /// The most frequent words starting with `prefix` (a folded form), at most `limit`.
@@ -118,38 +209,31 @@ impl Vocabulary {
             .map(|i| &self.words[i])
     }
 
-    /// Words within `max_edits` (at most 2) of `folded`, a transposition counting as one
-    /// edit; closest and most frequent first, at most `limit`.
+    /// Words within `max_edits` (at most 2) of `folded`, a transposition of neighbours
+    /// counting as one edit (optimal string alignment); closest and most frequent first,
+    /// at most `limit`.
     ///
-    /// A Levenshtein automaton walks the sorted words like a trie: once a prefix cannot
-    /// lead to a match, every word that starts with it is skipped at once, so a typo costs
-    /// a few thousand steps, not an edit distance per word of the corpus.
+    /// Most words are told apart by their shapes alone (length and letters, see
+    /// [`Shape`]); the distance is counted for the few others.
     pub fn near(&self, folded: &str, max_edits: usize, limit: usize) -> Vec<&Word> {
-        let dfa = levenshtein(max_edits).build_dfa(folded);
-        let mut found: Vec<(u8, &Word)> = Vec::new();
-        let mut next = 0;
-        while let Some(word) = self.words.get(next) {
-            let bytes = word.folded.as_bytes();
-            let mut state = dfa.initial_state();
-            let dead_end = bytes.iter().position(|&byte| {
-                state = dfa.transition(state, byte);
-                state == levenshtein_automata::SINK_STATE
-            });
-            match dead_end {
-                Some(at) => {
-                    let hopeless = &bytes[..=at];
-                    next += run_length(&self.words[next..], |w| {
-                        w.folded.as_bytes().starts_with(hopeless)
-                    });
-                }
-                None => {
-                    if let Distance::Exact(edits) = dfa.distance(state) {
-                        found.push((edits, word));
-                    }
-                    next += 1;
-                }
-            }
-        }
+        let edits = max_edits.min(2);
+        let typed = Shape::of(folded);
+        let shapes = self.shapes.get_or_init(|| {
+            let mut shapes: Vec<(Shape, u32)> = (self.words.iter().enumerate())
+                .map(|(i, word)| (Shape::of(&word.folded), i as u32))
+                .collect();
+            shapes.sort_by_key(|(shape, _)| shape.chars);
+            shapes
+        });
+        // Only words of a length within the edits.
+        let from = shapes.partition_point(|(s, _)| s.chars + edits < typed.chars);
+        let to = shapes.partition_point(|(s, _)| s.chars <= typed.chars + edits);
+        let mut distance = Distance::to(folded);
+        let mut found: Vec<(usize, &Word)> = (shapes[from..to].iter())
+            .filter(|(shape, _)| typed.may_be_within(*shape, edits))
+            .map(|&(_, i)| &self.words[i as usize])
+            .filter_map(|word| Some((distance.from(&word.folded, edits)?, word)))
+            .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)));
         found.into_iter().take(limit).map(|(_, w)| w).collect()
     }
@@ -168,28 +252,6 @@ impl Vocabulary {
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
-}
-
-/// How many of the first `words` are `in_run`, given that those that are come first:
-/// searched from the start, by doubling steps then halving, so that a short run costs a
-/// few comparisons whatever the length of `words`.
-fn run_length(words: &[Word], in_run: impl Fn(&Word) -> bool) -> usize {
-    let mut step = 1;
-    while step < words.len() && in_run(&words[step]) {
-        step *= 2;
-    }
-    let from = step / 2;
-    let to = step.min(words.len());
-    from + words[from..to].partition_point(&in_run)
-}
-
-/// The automaton builder for `max_edits` (1 or 2; more is clamped to 2), made once: it
-/// takes milliseconds.
-fn levenshtein(max_edits: usize) -> &'static LevenshteinAutomatonBuilder {
-    static BUILDERS: [OnceLock<LevenshteinAutomatonBuilder>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let edits = max_edits.min(2);
-    BUILDERS[edits].get_or_init(|| LevenshteinAutomatonBuilder::new(edits as u8, true))
 }
 
 /// The word as written, lowercase, without an elided article (`l'harmonie` → `harmonie`).
@@ -239,24 +301,29 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The galloping search ends where a binary search of the whole list would.
+        /// The words found are exactly those a plain edit distance finds.
         #[test]
-        fn runs_end_where_a_binary_search_says(run in 1usize..300, rest in 0usize..300) {
-            let words: Vec<Word> = (0..run + rest)
-                .map(|i| Word {
-                    folded: if i < run { "a" } else { "b" }.into(),
-                    surface: String::new(),
-                    count: 1,
-                    by_lang: [1, 0, 0],
-                })
+        fn near_words_are_those_within_the_edits(
+            words in proptest::collection::vec("[abcé]{1,6}", 1..40),
+            typed in "[abcd]{1,6}",
+            edits in 1usize..=2,
+        ) {
+            let vocabulary = Vocabulary::of(&[Document::example(&words.join(" "))]);
+            let mut found: Vec<&str> = (vocabulary.near(&typed, edits, usize::MAX).into_iter())
+                .map(|w| w.folded.as_str())
                 .collect();
-            let in_run = |w: &Word| w.folded == "a";
-            proptest::prop_assert_eq!(run_length(&words, in_run), words.partition_point(in_run));
+            found.sort();
+            let mut expected: Vec<&str> = (vocabulary.words())
+                .map(|w| w.folded.as_str())
+                .filter(|w| strsim::osa_distance(w, &typed) <= edits)
+                .collect();
+            expected.sort();
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 
     #[test]
-    fn near_words_survive_the_skipping_of_hopeless_prefixes() {
+    fn near_words_within_one_or_two_edits() {
         let vocabulary = Vocabulary::of(&[Document::example(
             "zz zzz abc abcd abd abdx abx bbc xabc xyz yyyy",
         )]);
