@@ -68,6 +68,13 @@ impl Synonyms {
         self.groups.len()
     }
 
+    /// Every term of every group, with its language.
+    pub fn terms(&self) -> impl Iterator<Item = (Lang, &str)> {
+        (self.groups.iter())
+            .flat_map(|group| &group.terms)
+            .flat_map(|(lang, terms)| terms.iter().map(|term| (*lang, term.as_str())))
+    }
+
     /// Whether there are no groups: then no query is expanded.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()

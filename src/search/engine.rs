@@ -18,6 +18,7 @@ use super::collect::{BestPassages, DocMatch};
 use super::coverage;
 use super::expand::{self, Corrections, Expanded};
 use super::kept_terms::{KeptTerms, MAX_TEXTS};
+use super::known_phrases::KnownPhrases;
 use super::query::{self, Analyzers, Built, ParsedQuery};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
 use super::request::{SearchError, SearchRequest, validate_query};
@@ -43,6 +44,8 @@ pub struct Engine {
     pub(super) kept_terms: KeptTerms,
     /// The index's terms and their figures, asked instead of the term dictionaries.
     pub(super) terms: TermStatistics,
+    /// The synonyms' phrases, found before any search.
+    pub(super) phrases: KnownPhrases,
 }
 
 impl Engine {
@@ -56,12 +59,16 @@ impl Engine {
                 .push(position);
         }
         let searcher = open.reader.searcher();
+        let terms = TermStatistics::new(&searcher);
+        let analyzers = Analyzers::new(&open.analyzers);
+        let synonym_phrases = query::synonym_phrases(&open.synonyms, &open.fields, &analyzers);
         let engine = Engine {
-            terms: TermStatistics::new(&searcher),
+            phrases: KnownPhrases::find(&searcher, &terms, synonym_phrases),
+            terms,
             searcher,
             titles: suggest::Titles::new(&open.manifest.documents),
             synonyms: crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers),
-            analyzers: Analyzers::new(&open.analyzers),
+            analyzers,
             open,
             detector,
             versions,
@@ -328,13 +335,17 @@ impl Engine {
             let term = tantivy::Term::from_field_text(field, term);
             self.terms.doc_freq(&term).unwrap_or(0) as f32 / passages
         };
+        let against = query::Against {
+            fields: &self.open.fields,
+            analyzers: &self.analyzers,
+            share: &share,
+            phrases: &self.phrases,
+        };
         let built = query::build(
             parsed,
             &expanded.alternatives,
             languages,
-            &self.open.fields,
-            &self.analyzers,
-            &share,
+            &against,
             every_word,
         );
         (built, expanded)

@@ -14,6 +14,7 @@ mod document;
 mod engine;
 mod expand;
 mod kept_terms;
+mod known_phrases;
 mod query;
 mod rank;
 mod request;

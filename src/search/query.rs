@@ -20,6 +20,9 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::analysis::{AnalysedToken, IndexAnalyzers, tokens};
 use crate::index::Fields;
 use crate::language::Lang;
+use crate::synonyms::Synonyms;
+
+use super::known_phrases::{KnownPhrases, Phrase};
 
 /// Longer queries are cut: past this many words, more words add cost, not precision.
 pub const MAX_WORDS: usize = 32;
@@ -177,20 +180,34 @@ pub struct WordTerms {
     pub synonym: Vec<Vec<Term>>,
 }
 
-/// Builds the query for `parsed`, searching `languages` with their weights. `share`
-/// tells what share of the passages have a term in a field: a term a field lacks costs
-/// no clause, and a synonym common everywhere (see [`COMMON_SYNONYM_SHARE`]) none either. With
+/// What a query is built against.
+#[derive(Clone, Copy)]
+pub struct Against<'a> {
+    pub fields: &'a Fields,
+    pub analyzers: &'a Analyzers,
+    /// What share of the passages have a term in a field: a term a field lacks costs no
+    /// clause, and a synonym common everywhere (see [`COMMON_SYNONYM_SHARE`]) none either.
+    pub share: &'a dyn Fn(Field, &str) -> f32,
+    /// The synonyms' phrases, found beforehand.
+    pub phrases: &'a KnownPhrases,
+}
+
+/// Builds the query for `parsed`, searching `languages` with their weights. With
 /// `stop_words`, stop words are searched too, in the neutral field (a query relaxed
 /// because it found nothing).
 pub fn build(
     parsed: &ParsedQuery,
     alternatives: &[Alternative],
     languages: &[(Lang, f32)],
-    fields: &Fields,
-    analyzers: &Analyzers,
-    share: &dyn Fn(Field, &str) -> f32,
+    against: &Against,
     stop_words: bool,
 ) -> Built {
+    let Against {
+        fields,
+        analyzers,
+        share,
+        phrases,
+    } = *against;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
     let word_of = word_positions(&parsed.words);
@@ -250,19 +267,16 @@ pub fn build(
     // weights summed: the same score, and one walk of the postings instead of several.
     // The completions `sexuel`, `sexuelle`, `sexuellement` all stem to `sexuel`; a synonym
     // group's `trousse médicolégale` and `trousse médico-légale`, to one phrase.
-    let mut alternative_clauses: BTreeMap<(Field, Vec<(usize, String)>), f32> = BTreeMap::new();
+    let mut alternative_clauses: BTreeMap<Phrase, f32> = BTreeMap::new();
     for alternative in alternatives {
         let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
         let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
         for (lang, targets) in targets(languages, neutral, fields) {
             let found = analyzers.analyse(lang, &alternative.text);
-            let Some(first) = found.first().map(|t| t.position) else {
+            let Some(positioned) = positioned_texts(&found) else {
                 continue;
             };
-            let positioned: Vec<(usize, String)> = (found.iter())
-                .map(|t| (t.position - first, t.text.clone()))
-                .collect();
             for (field, boost) in targets {
                 if !found.iter().all(|t| share(field, &t.text) > 0.0) {
                     continue;
@@ -294,14 +308,17 @@ pub fn build(
             }
         }
     }
-    for ((field, positioned), boost) in alternative_clauses {
-        let query = match positioned.as_slice() {
-            [(_, one)] => term_query(field, one),
-            _ => Box::new(PhraseQuery::new_with_offset(
-                (positioned.iter())
-                    .map(|(at, text)| (*at, Term::from_field_text(field, text)))
-                    .collect(),
-            )),
+    for (phrase, boost) in alternative_clauses {
+        let query = match phrase.1.as_slice() {
+            [(_, one)] => term_query(phrase.0, one),
+            _ => phrases.query(&phrase).unwrap_or_else(|| {
+                let (field, positioned) = phrase;
+                Box::new(PhraseQuery::new_with_offset(
+                    (positioned.iter())
+                        .map(|(at, text)| (*at, Term::from_field_text(field, text)))
+                        .collect(),
+                ))
+            }),
         };
         clauses.push((Occur::Should, boosted(query, boost)));
     }
@@ -437,6 +454,34 @@ fn phrase_query(field: Field, found: &[AnalysedToken]) -> Box<dyn Query> {
     Box::new(PhraseQuery::new_with_offset(positioned_terms(field, found)))
 }
 
+/// The texts of `found`, each with its position from the first (`None` if there are none).
+fn positioned_texts(found: &[AnalysedToken]) -> Option<Vec<(usize, String)>> {
+    let first = found.first()?.position;
+    Some(
+        found
+            .iter()
+            .map(|t| (t.position - first, t.text.clone()))
+            .collect(),
+    )
+}
+
+/// The phrases the synonym groups' terms of several words are searched as, as [`build`]
+/// makes them (each in its language, on that language's title, heading and text): for
+/// [`KnownPhrases::find`].
+pub fn synonym_phrases(synonyms: &Synonyms, fields: &Fields, analyzers: &Analyzers) -> Vec<Phrase> {
+    let mut phrases = Vec::new();
+    for (lang, text) in synonyms.terms() {
+        let found = analyzers.analyse(Some(lang), text);
+        let Some(positioned) = positioned_texts(&found).filter(|p| p.len() > 1) else {
+            continue;
+        };
+        for (field, _) in weighted_fields(fields, lang) {
+            phrases.push((field, positioned.clone()));
+        }
+    }
+    phrases
+}
+
 fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)> {
     let first = found.first().map_or(0, |t| t.position);
     found
@@ -539,16 +584,13 @@ mod tests {
                 synonym: false,
             })
             .into();
-        let query = build(
-            &parsed,
-            &completions,
-            &[(Lang::Fr, 1.0)],
-            &fields,
-            &Analyzers::default(),
-            &|_, _| 0.01,
-            false,
-        )
-        .query;
+        let against = Against {
+            fields: &fields,
+            analyzers: &Analyzers::default(),
+            share: &|_, _| 0.01,
+            phrases: &KnownPhrases::default(),
+        };
+        let query = build(&parsed, &completions, &[(Lang::Fr, 1.0)], &against, false).query;
         let mut walks = 0;
         let stem = Term::from_field_text(fields.of(Lang::Fr).body, "sexuel");
         query.query_terms(&mut |term, _| walks += usize::from(*term == stem));
@@ -572,15 +614,13 @@ mod tests {
             alternative("agression", true),
         ];
         let share = |_, term: &str| if term == "violenc" { 0.5 } else { 0.01 };
-        let built = build(
-            &parsed,
-            &alternatives,
-            &[(Lang::Fr, 1.0)],
-            &fields,
-            &Analyzers::default(),
-            &share,
-            false,
-        );
+        let against = Against {
+            fields: &fields,
+            analyzers: &Analyzers::default(),
+            share: &share,
+            phrases: &KnownPhrases::default(),
+        };
+        let built = build(&parsed, &alternatives, &[(Lang::Fr, 1.0)], &against, false);
         let mut searched = std::collections::BTreeSet::new();
         (built.query).query_terms(&mut |term, _| {
             searched.insert(term.value().as_str().unwrap_or_default().to_string());
