@@ -331,10 +331,7 @@ impl Engine {
             every_word,
         );
         let passages = self.open.manifest.passages.max(1) as f32;
-        let share = |field, term: &str| {
-            let term = tantivy::Term::from_field_text(field, term);
-            self.terms.doc_freq(&term).unwrap_or(0) as f32 / passages
-        };
+        let share = |field, text: &str| self.terms.passages_with(field, text) as f32 / passages;
         let against = query::Against {
             fields: &self.open.fields,
             analyzers: &self.analyzers,

@@ -278,14 +278,9 @@ pub fn build(
                 continue;
             };
             for (field, boost) in targets {
-                if !found.iter().all(|t| share(field, &t.text) > 0.0) {
-                    continue;
-                }
-                if alternative.synonym
-                    && found
-                        .iter()
-                        .all(|t| share(field, &t.text) > COMMON_SYNONYM_SHARE)
-                {
+                let shares: Vec<f32> = found.iter().map(|t| share(field, &t.text)).collect();
+                let common = shares.iter().all(|&s| s > COMMON_SYNONYM_SHARE);
+                if shares.contains(&0.0) || (alternative.synonym && common) {
                     continue;
                 }
                 *alternative_clauses

@@ -75,6 +75,19 @@ impl TermStatistics {
         }
     }
 
+    /// How many passages have `text` as a term of `field` (a text field), without making
+    /// the term: a query asks it of every form of every word on every field.
+    pub fn passages_with(&self, field: Field, text: &str) -> u64 {
+        let Some(segments) = &self.table else {
+            let term = Term::from_field_text(field, text);
+            return self.searcher.doc_freq(&term).unwrap_or(0);
+        };
+        (0..segments.len() as SegmentOrdinal)
+            .filter_map(|segment| lookup_bytes(segments, segment, field, text.as_bytes()))
+            .map(|info| u64::from(info.doc_freq))
+            .sum()
+    }
+
     /// Calls `f` with the passages of segment `segment` that have `term`, in order, a
     /// block at a time.
     pub fn for_each_passage_with(
@@ -130,10 +143,24 @@ fn read_terms(
 }
 
 fn lookup<'t>(segments: &'t Table, segment: SegmentOrdinal, term: &Term) -> Option<&'t TermInfo> {
+    lookup_bytes(
+        segments,
+        segment,
+        term.field(),
+        term.serialized_value_bytes(),
+    )
+}
+
+fn lookup_bytes<'t>(
+    segments: &'t Table,
+    segment: SegmentOrdinal,
+    field: Field,
+    bytes: &[u8],
+) -> Option<&'t TermInfo> {
     segments
         .get(segment as usize)?
-        .get(term.field().field_id() as usize)?
-        .get(term.serialized_value_bytes())
+        .get(field.field_id() as usize)?
+        .get(bytes)
 }
 
 /// The same figures as the searcher's own (tantivy's `impl Bm25StatisticsProvider for
@@ -225,6 +252,12 @@ mod tests {
                 );
                 assert_eq!(
                     statistics.doc_freq(term).unwrap(),
+                    searcher.doc_freq(term).unwrap(),
+                    "{term:?}"
+                );
+                let value = term.value();
+                assert_eq!(
+                    statistics.passages_with(field, value.as_str().unwrap()),
                     searcher.doc_freq(term).unwrap(),
                     "{term:?}"
                 );
