@@ -46,6 +46,9 @@ pub struct Engine {
     pub(super) terms: TermStatistics,
     /// The synonyms' phrases, found before any search.
     pub(super) phrases: KnownPhrases,
+    /// Every passage's stored fields, when the corpus is learnt whole (see
+    /// `learn_the_corpus`): hits read them from memory, not from the document store.
+    pub(super) stored: HashMap<DocAddress, TantivyDocument>,
 }
 
 impl Engine {
@@ -62,7 +65,7 @@ impl Engine {
         let terms = TermStatistics::new(&searcher);
         let analyzers = Analyzers::new(&open.analyzers);
         let synonym_phrases = query::synonym_phrases(&open.synonyms, &open.fields, &analyzers);
-        let engine = Engine {
+        let mut engine = Engine {
             phrases: KnownPhrases::find(&searcher, &terms, synonym_phrases),
             terms,
             searcher,
@@ -74,8 +77,9 @@ impl Engine {
             versions,
             responses: ResponseCache::new(0),
             kept_terms: KeptTerms::default(),
+            stored: HashMap::new(),
         };
-        engine.learn_the_corpus();
+        engine.stored = engine.learn_the_corpus();
         engine
     }
 
@@ -84,11 +88,13 @@ impl Engine {
     /// word of the corpus (a query's words are analysed in all three languages, and its
     /// completions and corrections are corpus words): so that a search analyses little,
     /// and what is kept never tells what was shown. A passage that cannot be read is left
-    /// to be kept when shown. A larger corpus is learnt as it is shown.
-    fn learn_the_corpus(&self) {
+    /// to be kept when shown. A larger corpus is learnt as it is shown. Returns the
+    /// passages read, by address.
+    fn learn_the_corpus(&self) -> HashMap<DocAddress, TantivyDocument> {
         let fields = &self.open.fields;
+        let mut stored = HashMap::new();
         if self.open.manifest.passages * 2 > MAX_TEXTS {
-            return;
+            return stored;
         }
         let words: Vec<&str> = (self.open.vocabulary.words())
             .map(|word| word.surface.as_str())
@@ -97,20 +103,22 @@ impl Engine {
         for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
             for passage in 0..reader.max_doc() {
                 let address = DocAddress::new(segment as SegmentOrdinal, passage);
-                let Ok(stored) = self.searcher.doc::<TantivyDocument>(address) else {
+                let Ok(stored_passage) = self.searcher.doc::<TantivyDocument>(address) else {
                     continue;
                 };
-                let Ok(lang) = stored_text(&stored, fields.lang).parse::<Lang>() else {
+                let Ok(lang) = stored_text(&stored_passage, fields.lang).parse::<Lang>() else {
                     continue;
                 };
-                let text = stored_text(&stored, fields.text);
+                let text = stored_text(&stored_passage, fields.text);
                 for field in self.excerpt_fields(lang) {
                     if let Ok(mut analyzer) = self.searcher.index().tokenizer_for_field(field) {
                         self.kept_terms.analyse(field, &text, &mut analyzer, &[]);
                     }
                 }
+                stored.insert(address, stored_passage);
             }
         }
+        stored
     }
 
     /// The fields whose terms an excerpt of a passage in `lang` marks: its text as its
@@ -475,8 +483,15 @@ impl Engine {
     }
 
     fn hit(&self, found: &DocMatch, snippets: &mut Snippets) -> Result<Hit, SearchError> {
-        let stored: TantivyDocument = self.searcher.doc(found.passage)?;
-        let text = |field| stored_text(&stored, field);
+        let read: TantivyDocument;
+        let stored = match self.stored.get(&found.passage) {
+            Some(stored) => stored,
+            None => {
+                read = self.searcher.doc(found.passage)?;
+                &read
+            }
+        };
+        let text = |field| stored_text(stored, field);
         let fields = &self.open.fields;
         let lang = text(fields.lang)
             .parse::<Lang>()

@@ -35,8 +35,8 @@ fn shipped() -> &'static (tempfile::TempDir, Engine, Vec<String>) {
 }
 
 /// What the engine keeps of the corpus does not depend on what was searched: when every
-/// passage fits in the kept terms, all are kept before the first search, and searches
-/// add nothing.
+/// passage fits in the kept terms, all are kept before the first search (their terms and
+/// stored fields), and searches add nothing.
 #[test]
 fn every_passage_is_kept_before_any_search() {
     let (_, engine, _) = shipped();
@@ -45,6 +45,11 @@ fn every_passage_is_kept_before_any_search() {
         engine.kept_terms.len(),
         2 * passages,
         "two fields per passage"
+    );
+    assert_eq!(
+        engine.stored.len(),
+        passages,
+        "every passage read once, for the hits"
     );
     for query in [
         "trousse médicolégale",
