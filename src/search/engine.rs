@@ -18,7 +18,7 @@ use super::collect::{BestPassages, DocMatch};
 use super::coverage;
 use super::expand::{self, Corrections, Expanded};
 use super::kept_terms::{KeptTerms, MAX_TEXTS};
-use super::known_phrases::KnownPhrases;
+use super::known_postings::KnownPostings;
 use super::query::{self, Analyzers, Built, ParsedQuery};
 use super::rank::{best_first, group, preference, query_language, weigh_languages, words_decide};
 use super::request::{SearchError, SearchRequest, validate_query};
@@ -44,8 +44,9 @@ pub struct Engine {
     pub(super) kept_terms: KeptTerms,
     /// The index's terms and their figures, asked instead of the term dictionaries.
     pub(super) terms: TermStatistics,
-    /// The synonyms' phrases, found before any search.
-    pub(super) phrases: KnownPhrases,
+    /// The index's terms and the synonyms' phrases with their passages, found before any
+    /// search.
+    pub(super) postings: KnownPostings,
     /// Every passage's stored fields, when the corpus is learnt whole (see
     /// `learn_the_corpus`): hits read them from memory, not from the document store.
     pub(super) stored: HashMap<DocAddress, TantivyDocument>,
@@ -66,7 +67,7 @@ impl Engine {
         let analyzers = Analyzers::new(&open.analyzers);
         let synonym_phrases = query::synonym_phrases(&open.synonyms, &open.fields, &analyzers);
         let mut engine = Engine {
-            phrases: KnownPhrases::find(&searcher, &terms, synonym_phrases),
+            postings: KnownPostings::find(&searcher, &terms, synonym_phrases),
             terms,
             searcher,
             titles: suggest::Titles::new(&open.manifest.documents),
@@ -344,7 +345,7 @@ impl Engine {
             fields: &self.open.fields,
             analyzers: &self.analyzers,
             share: &share,
-            phrases: &self.phrases,
+            postings: &self.postings,
         };
         let built = query::build(
             parsed,

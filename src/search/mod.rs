@@ -14,7 +14,7 @@ mod document;
 mod engine;
 mod expand;
 mod kept_terms;
-mod known_phrases;
+mod known_postings;
 mod query;
 mod rank;
 mod request;

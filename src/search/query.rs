@@ -22,7 +22,7 @@ use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
 
-use super::known_phrases::{KnownPhrases, Phrase};
+use super::known_postings::{KnownPostings, Phrase};
 
 /// Longer queries are cut: past this many words, more words add cost, not precision.
 pub const MAX_WORDS: usize = 32;
@@ -188,8 +188,8 @@ pub struct Against<'a> {
     /// What share of the passages have a term in a field: a term a field lacks costs no
     /// clause, and a synonym common everywhere (see [`COMMON_SYNONYM_SHARE`]) none either.
     pub share: &'a dyn Fn(Field, &str) -> f32,
-    /// The synonyms' phrases, found beforehand.
-    pub phrases: &'a KnownPhrases,
+    /// The index's terms and the synonyms' phrases, found beforehand.
+    pub postings: &'a KnownPostings,
 }
 
 /// Builds the query for `parsed`, searching `languages` with their weights. With
@@ -206,7 +206,7 @@ pub fn build(
         fields,
         analyzers,
         share,
-        phrases,
+        postings,
     } = *against;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
@@ -232,7 +232,7 @@ pub fn build(
                     .push(vec![Term::from_field_text(field, &token.text)]);
             }
         }
-        if let Some(query) = words_query(&found, fields, lang) {
+        if let Some(query) = words_query(&found, lang, against) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
     }
@@ -252,7 +252,7 @@ pub fn build(
     if !neutral.is_empty() {
         let terms = neutral
             .iter()
-            .map(|t| term_query(fields.names, &t.text))
+            .map(|t| term_query(postings, fields.names, &t.text))
             .collect();
         clauses.push((
             Occur::Should,
@@ -305,8 +305,8 @@ pub fn build(
     }
     for (phrase, boost) in alternative_clauses {
         let query = match phrase.1.as_slice() {
-            [(_, one)] => term_query(phrase.0, one),
-            _ => phrases.query(&phrase).unwrap_or_else(|| {
+            [(_, one)] => term_query(postings, phrase.0, one),
+            _ => postings.phrase(&phrase).unwrap_or_else(|| {
                 let (field, positioned) = phrase;
                 Box::new(PhraseQuery::new_with_offset(
                     (positioned.iter())
@@ -318,13 +318,13 @@ pub fn build(
         clauses.push((Occur::Should, boosted(query, boost)));
     }
     for phrase in &parsed.phrases {
-        if let Some(query) = anywhere(phrase, languages, true, fields, analyzers) {
+        if let Some(query) = anywhere(phrase, languages, true, against) {
             clauses.push((Occur::Must, query));
         }
     }
     let has_positive = clauses.iter().any(|(occur, _)| *occur != Occur::MustNot);
     for excluded in &parsed.excluded {
-        if let Some(query) = anywhere(excluded, languages, true, fields, analyzers) {
+        if let Some(query) = anywhere(excluded, languages, true, against) {
             clauses.push((Occur::MustNot, query));
         }
     }
@@ -357,17 +357,18 @@ fn word_positions(words: &[String]) -> impl Fn(usize) -> usize + use<> {
 
 /// The words of one language on its title, heading and body fields, with a proximity
 /// bonus on the body when they appear together.
-fn words_query(found: &[AnalysedToken], fields: &Fields, lang: Lang) -> Option<Box<dyn Query>> {
+fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option<Box<dyn Query>> {
     if found.is_empty() {
         return None;
     }
+    let (fields, postings) = (against.fields, against.postings);
     let lang_fields = fields.of(lang);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for token in found {
         for (field, boost) in weighted_fields(fields, lang) {
             clauses.push((
                 Occur::Should,
-                boosted(term_query(field, &token.text), boost),
+                boosted(term_query(postings, field, &token.text), boost),
             ));
         }
     }
@@ -390,16 +391,21 @@ fn anywhere(
     text: &str,
     languages: &[(Lang, f32)],
     neutral: bool,
-    fields: &Fields,
-    analyzers: &Analyzers,
+    against: &Against,
 ) -> Option<Box<dyn Query>> {
+    let Against {
+        fields,
+        analyzers,
+        postings,
+        ..
+    } = *against;
     let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
     for (lang, targets) in targets(languages, neutral, fields) {
         let found = analyzers.analyse(lang, text);
         for (field, boost) in targets {
             let query = match found.as_slice() {
                 [] => continue,
-                [one] => term_query(field, &one.text),
+                [one] => term_query(postings, field, &one.text),
                 _ => phrase_query(field, &found),
             };
             alternatives.push(boosted(query, boost));
@@ -462,7 +468,7 @@ fn positioned_texts(found: &[AnalysedToken]) -> Option<Vec<(usize, String)>> {
 
 /// The phrases the synonym groups' terms of several words are searched as, as [`build`]
 /// makes them (each in its language, on that language's title, heading and text): for
-/// [`KnownPhrases::find`].
+/// [`KnownPostings::find`].
 pub fn synonym_phrases(synonyms: &Synonyms, fields: &Fields, analyzers: &Analyzers) -> Vec<Phrase> {
     let mut phrases = Vec::new();
     for (lang, text) in synonyms.terms() {
@@ -485,11 +491,15 @@ fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)>
         .collect()
 }
 
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
+/// The query for `text` on `field`: its postings found beforehand if they were, else a
+/// term query.
+fn term_query(postings: &KnownPostings, field: Field, text: &str) -> Box<dyn Query> {
+    postings.term(field, text).unwrap_or_else(|| {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -583,7 +593,7 @@ mod tests {
             fields: &fields,
             analyzers: &Analyzers::default(),
             share: &|_, _| 0.01,
-            phrases: &KnownPhrases::default(),
+            postings: &KnownPostings::default(),
         };
         let query = build(&parsed, &completions, &[(Lang::Fr, 1.0)], &against, false).query;
         let mut walks = 0;
@@ -613,7 +623,7 @@ mod tests {
             fields: &fields,
             analyzers: &Analyzers::default(),
             share: &share,
-            phrases: &KnownPhrases::default(),
+            postings: &KnownPostings::default(),
         };
         let built = build(&parsed, &alternatives, &[(Lang::Fr, 1.0)], &against, false);
         let mut searched = std::collections::BTreeSet::new();

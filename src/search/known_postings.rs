@@ -1,0 +1,391 @@
+//! The index's postings, scored, found once: for every term of every text field, and for
+//! every multiword term of the synonym groups (`morning-after pill`, `trousse
+//! médico-légale`) on each field a query searches it in, the passages that have it with
+//! the score tantivy's term or phrase query gives them (BM25, boost 1).
+//!
+//! A search's clauses are dozens of terms and phrases in three languages and several
+//! fields; started as tantivy queries, each walks a term dictionary, decodes postings
+//! and makes its BM25 weight on every search, and a phrase also reads positions. On a
+//! small index all of that is done when the engine is made, and a search reads lists.
+//! What is kept comes from the index and the organisation's synonyms alone: it never
+//! depends on a search. An index of more than [`MAX_PASSAGES`] passages (the work would
+//! delay its start by seconds) finds none beforehand, and past [`MAX_KEPT_MATCHES`] the
+//! remaining terms and phrases are not kept: those are searched by tantivy's queries.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use tantivy::index::SegmentId;
+use tantivy::query::{
+    Bm25StatisticsProvider, EnableScoring, Explanation, PhraseQuery, Query, Scorer, TermQuery,
+    Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+
+/// The most passages kept, all terms and phrases together (8 bytes each): 16 MB.
+pub const MAX_KEPT_MATCHES: usize = 2_000_000;
+
+/// The largest index whose postings are found beforehand. The shipped corpus (442
+/// passages): 9,501 terms and 2,868 phrases, 61,547 passages in all, found in 27 ms.
+pub const MAX_PASSAGES: u64 = 20_000;
+
+/// A phrase on one field: its terms' texts, each with its position from the first.
+pub type Phrase = (Field, Vec<(usize, String)>);
+
+/// The terms and phrases found, each with its passages and their scores.
+#[derive(Default)]
+pub struct KnownPostings {
+    /// By field id: a term's text → its passages.
+    terms: Vec<FxHashMap<Box<str>, Arc<Matches>>>,
+    phrases: FxHashMap<Phrase, Arc<Matches>>,
+}
+
+/// The passages of a term or phrase in one segment, in order, with their scores (boost 1).
+type SegmentMatches = Arc<[(DocId, Score)]>;
+
+/// The passages of a term or phrase in each segment.
+#[derive(Debug)]
+struct Matches {
+    by_segment: Vec<(SegmentId, SegmentMatches)>,
+}
+
+impl KnownPostings {
+    /// Finds every term of the text fields, then each of `phrases`, scored with
+    /// `statistics` as searches are, until [`MAX_KEPT_MATCHES`] passages are kept; none
+    /// in an index of more than [`MAX_PASSAGES`] passages. What cannot be searched is left
+    /// to tantivy's queries.
+    pub fn find(
+        searcher: &Searcher,
+        statistics: &dyn Bm25StatisticsProvider,
+        phrases: impl IntoIterator<Item = Phrase>,
+    ) -> KnownPostings {
+        Self::find_within(searcher, statistics, phrases, MAX_KEPT_MATCHES)
+    }
+
+    fn find_within(
+        searcher: &Searcher,
+        statistics: &dyn Bm25StatisticsProvider,
+        phrases: impl IntoIterator<Item = Phrase>,
+        max_kept: usize,
+    ) -> KnownPostings {
+        let mut known = KnownPostings::default();
+        if searcher.num_docs() > MAX_PASSAGES {
+            return known;
+        }
+        let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
+        let mut kept = 0;
+        let mut keep = |query: &dyn Query| -> Option<Arc<Matches>> {
+            let matches = search(searcher, scoring, query).ok()?;
+            kept += (matches.by_segment.iter())
+                .map(|(_, m)| m.len())
+                .sum::<usize>();
+            (kept <= max_kept).then(|| Arc::new(matches))
+        };
+        for (field, entry) in searcher.schema().fields() {
+            let with_freqs = (entry.field_type().get_index_record_option())
+                .is_some_and(|option| option.has_freq());
+            if !with_freqs {
+                continue;
+            }
+            let id = field.field_id() as usize;
+            known
+                .terms
+                .resize_with(known.terms.len().max(id + 1), FxHashMap::default);
+            for text in texts_of(searcher, field) {
+                let term = Term::from_field_text(field, &text);
+                let Some(matches) = keep(&TermQuery::new(term, IndexRecordOption::WithFreqs))
+                else {
+                    return known;
+                };
+                known.terms[id].insert(text.into(), matches);
+            }
+        }
+        for phrase in phrases {
+            if phrase.1.len() < 2 || known.phrases.contains_key(&phrase) {
+                continue;
+            }
+            let terms = (phrase.1.iter())
+                .map(|(at, text)| (*at, Term::from_field_text(phrase.0, text)))
+                .collect();
+            let Some(matches) = keep(&PhraseQuery::new_with_offset(terms)) else {
+                break;
+            };
+            known.phrases.insert(phrase, matches);
+        }
+        known
+    }
+
+    /// The query for `text` on `field` if it was found, scoring as its term query would.
+    pub fn term(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
+        let matches = self.terms.get(field.field_id() as usize)?.get(text)?;
+        Some(Box::new(KnownQuery {
+            terms: vec![Term::from_field_text(field, text)],
+            matches: matches.clone(),
+        }))
+    }
+
+    /// The query for `phrase` if it was found, scoring as its phrase query would.
+    pub fn phrase(&self, phrase: &Phrase) -> Option<Box<dyn Query>> {
+        let matches = self.phrases.get(phrase)?;
+        let (field, positioned) = phrase;
+        Some(Box::new(KnownQuery {
+            terms: (positioned.iter())
+                .map(|(_, text)| Term::from_field_text(*field, text))
+                .collect(),
+            matches: matches.clone(),
+        }))
+    }
+}
+
+/// The texts of `field`'s terms in every segment (those that are not text are skipped).
+fn texts_of(searcher: &Searcher, field: Field) -> Vec<String> {
+    let mut texts = Vec::new();
+    for reader in searcher.segment_readers() {
+        let Ok(index) = reader.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = index.terms().stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(text) = std::str::from_utf8(stream.key()) {
+                texts.push(text.to_string());
+            }
+        }
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+}
+
+/// A query's passages and scores (boost 1) in every segment.
+fn search(
+    searcher: &Searcher,
+    scoring: EnableScoring<'_>,
+    query: &dyn Query,
+) -> tantivy::Result<Matches> {
+    let weight = query.weight(scoring)?;
+    let mut by_segment = Vec::new();
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut found = Vec::new();
+        while scorer.doc() != TERMINATED {
+            found.push((scorer.doc(), scorer.score()));
+            scorer.advance();
+        }
+        by_segment.push((reader.segment_id(), found.into()));
+    }
+    Ok(Matches { by_segment })
+}
+
+/// A term or phrase whose passages were found beforehand.
+#[derive(Clone, Debug)]
+struct KnownQuery {
+    /// Its terms, for the excerpts that mark them.
+    terms: Vec<Term>,
+    matches: Arc<Matches>,
+}
+
+impl Query for KnownQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(KnownWeight(self.matches.clone())))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for term in &self.terms {
+            visitor(term, true);
+        }
+    }
+}
+
+struct KnownWeight(Arc<Matches>);
+
+impl Weight for KnownWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let segment = reader.segment_id();
+        let matches = (self.0.by_segment.iter())
+            .find(|(id, _)| *id == segment)
+            .map_or_else(|| Arc::from([]), |(_, matches)| matches.clone());
+        Ok(Box::new(KnownScorer {
+            matches,
+            at: 0,
+            boost,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "passage {doc} does not have the term or phrase"
+            )));
+        }
+        Ok(Explanation::new("found beforehand", scorer.score()))
+    }
+}
+
+/// The passages of a term or phrase in one segment, in order.
+struct KnownScorer {
+    matches: SegmentMatches,
+    at: usize,
+    boost: Score,
+}
+
+impl DocSet for KnownScorer {
+    fn advance(&mut self) -> DocId {
+        self.at = (self.at + 1).min(self.matches.len());
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.matches
+            .get(self.at)
+            .map_or(TERMINATED, |(doc, _)| *doc)
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.matches.len() as u32
+    }
+}
+
+impl Scorer for KnownScorer {
+    fn score(&mut self) -> Score {
+        self.matches
+            .get(self.at)
+            .map_or(0.0, |(_, score)| score * self.boost)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::BoostQuery;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{DocAddress, Index, IndexWriter, doc};
+
+    use super::*;
+
+    /// Two segments of passages on one field.
+    fn passages() -> (Searcher, Field) {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let segments: [&[&str]; 2] = [
+            &[
+                "the morning after pill",
+                "after the morning",
+                "pill pill morning after pill",
+            ],
+            &[
+                "a morning after",
+                "morning after pill and morning after pill",
+                "nothing",
+            ],
+        ];
+        for passages in segments {
+            for passage in passages {
+                writer.add_document(doc!(text => *passage)).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        (index.reader().unwrap().searcher(), text)
+    }
+
+    fn phrase(field: Field, words: &[&str]) -> Phrase {
+        let positioned = words.iter().enumerate();
+        (
+            field,
+            positioned.map(|(at, w)| (at, w.to_string())).collect(),
+        )
+    }
+
+    /// Passages and scores, best first.
+    fn found(searcher: &Searcher, query: &dyn Query) -> Vec<(f32, DocAddress)> {
+        searcher
+            .search(query, &TopDocs::with_limit(10).order_by_score())
+            .unwrap()
+    }
+
+    /// `known` finds what `query` finds, with the same scores, boosted alike.
+    fn assert_scores_as(searcher: &Searcher, known: &dyn Query, query: &dyn Query) {
+        for boost in [1.0, 0.4] {
+            let expected = found(searcher, &BoostQuery::new(query.box_clone(), boost));
+            let got = found(searcher, &BoostQuery::new(known.box_clone(), boost));
+            assert!(!expected.is_empty());
+            // The boost multiplies the score here, the weight there: the last bit may
+            // differ.
+            let passages =
+                |found: &[(f32, DocAddress)]| found.iter().map(|f| f.1).collect::<Vec<_>>();
+            assert_eq!(passages(&got), passages(&expected));
+            for ((got, _), (expected, _)) in got.iter().zip(&expected) {
+                assert!(
+                    (got - expected).abs() <= 1e-6 * expected,
+                    "{got} ≠ {expected}"
+                );
+            }
+        }
+    }
+
+    /// The terms a query visits, and whether it wants their positions.
+    fn visited(query: &dyn Query) -> Vec<(Term, bool)> {
+        let mut visited = Vec::new();
+        query.query_terms(&mut |term, positions| visited.push((term.clone(), positions)));
+        visited
+    }
+
+    /// Every term found beforehand scores as its term query; a phrase asked for, as its
+    /// phrase query; their terms are there for the excerpts. A phrase found nowhere finds
+    /// nothing; one never asked for, and a term the index lacks, are left to tantivy's
+    /// queries.
+    #[test]
+    fn known_terms_and_phrases_score_as_their_queries() {
+        let (searcher, text) = passages();
+        let pill = phrase(text, &["morning", "after", "pill"]);
+        let absent = phrase(text, &["pill", "the"]);
+        let known = KnownPostings::find(&searcher, &searcher, [pill.clone(), absent.clone()]);
+        for word in ["the", "morning", "after", "pill", "a", "and", "nothing"] {
+            let term = Term::from_field_text(text, word);
+            let known_term = known.term(text, word).unwrap();
+            assert_scores_as(
+                &searcher,
+                &*known_term,
+                &TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
+            );
+            assert_eq!(visited(&*known_term), [(term, true)]);
+        }
+        assert!(known.term(text, "absent").is_none());
+        let terms: Vec<(usize, Term)> = (pill.1.iter())
+            .map(|(at, w)| (*at, Term::from_field_text(text, w)))
+            .collect();
+        let known_pill = known.phrase(&pill).unwrap();
+        assert_scores_as(
+            &searcher,
+            &*known_pill,
+            &PhraseQuery::new_with_offset(terms.clone()),
+        );
+        let expected: Vec<(Term, bool)> = terms.into_iter().map(|(_, t)| (t, true)).collect();
+        assert_eq!(visited(&*known_pill), expected);
+        assert!(found(&searcher, &*known.phrase(&absent).unwrap()).is_empty());
+        assert!(
+            known.phrase(&phrase(text, &["after", "pill"])).is_none(),
+            "never asked for"
+        );
+    }
+
+    /// Past the limit of passages kept, the rest is left to tantivy's queries: here the
+    /// phrases, with room for the terms only.
+    #[test]
+    fn what_passes_the_limit_is_not_kept() {
+        let (searcher, text) = passages();
+        let pill = phrase(text, &["morning", "after", "pill"]);
+        let all = KnownPostings::find(&searcher, &searcher, [pill.clone()]);
+        let term_matches: usize = (all.terms.iter().flat_map(|terms| terms.values()))
+            .flat_map(|m| m.by_segment.iter().map(|(_, found)| found.len()))
+            .sum();
+        let known = KnownPostings::find_within(&searcher, &searcher, [pill.clone()], term_matches);
+        assert!(known.term(text, "pill").is_some());
+        assert!(all.phrase(&pill).is_some() && known.phrase(&pill).is_none());
+    }
+}
