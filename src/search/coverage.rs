@@ -2,9 +2,9 @@
 //!
 //! A passage's score says how well it matches; a document's coverage says how many of the
 //! query's words the whole document has, as typed (or corrected, or completed), or through
-//! a synonym, each word weighed by its rarity. It is read from the postings as they are
-//! stored (passages only: no positions, frequencies, weights or scorers), for every typed
-//! word apart. A synonym of several words counts for the passages that have all its words,
+//! a synonym, each word weighed by its rarity. It is read from the postings found when the
+//! engine was made, else from the index's as they are stored (passages only: no
+//! positions, frequencies, weights or scorers), for every typed word apart. A synonym of several words counts for the passages that have all its words,
 //! wherever they stand: what a document is about, not a match to show.
 
 use tantivy::{DocId, Searcher, SegmentOrdinal, Term};
@@ -12,9 +12,50 @@ use tantivy::{DocId, Searcher, SegmentOrdinal, Term};
 use crate::index::Ordinals;
 
 use super::collect::documents_of_segment;
+use super::known_postings::KnownPostings;
 use super::query::WordTerms;
 use super::request::SearchError;
 use super::term_statistics::TermStatistics;
+
+/// Where coverage reads which passages have a term.
+#[derive(Clone, Copy)]
+pub struct Postings<'a> {
+    pub searcher: &'a Searcher,
+    /// The postings found when the engine was made, read first.
+    pub known: &'a KnownPostings,
+    /// The index's, for the others.
+    pub terms: &'a TermStatistics,
+}
+
+impl Postings<'_> {
+    /// Calls `f` with each passage of segment `segment` that has `term`, in order.
+    fn for_each_passage_with(
+        &self,
+        segment: SegmentOrdinal,
+        term: &Term,
+        mut f: impl FnMut(DocId),
+    ) -> Result<(), SearchError> {
+        let id = self.searcher.segment_reader(segment).segment_id();
+        match self.known.passages(id, term) {
+            Some(known) => known.iter().for_each(|&(passage, _)| f(passage)),
+            None => (self.terms).for_each_passage_with(segment, term, |passages| {
+                passages.iter().for_each(|&passage| f(passage))
+            })?,
+        }
+        Ok(())
+    }
+
+    /// The passages of segment `segment` that have `term`, in order.
+    fn passages_with(
+        &self,
+        segment: SegmentOrdinal,
+        term: &Term,
+    ) -> Result<Vec<DocId>, SearchError> {
+        let mut having = Vec::new();
+        self.for_each_passage_with(segment, term, |passage| having.push(passage))?;
+        Ok(having)
+    }
+}
 
 /// What a typed word found only through a synonym counts for, in a document's coverage.
 const SYNONYM_COVERAGE: f32 = 0.5;
@@ -23,16 +64,15 @@ const SYNONYM_COVERAGE: f32 = 0.5;
 /// (as typed, corrected or completed), part of one for a word it has only through a
 /// synonym; a word weighs more the fewer documents have it.
 pub fn of(
-    searcher: &Searcher,
-    terms: &TermStatistics,
+    postings: Postings,
     ordinals: &Ordinals,
     words: &[WordTerms],
 ) -> Result<Vec<f32>, SearchError> {
     let mut coverage = vec![0.0; ordinals.documents.len()];
     let documents = coverage.len().max(1) as f32;
     for word in words {
-        let typed = documents_having(searcher, terms, ordinals, &word.typed)?;
-        let synonym = documents_having(searcher, terms, ordinals, &word.synonym)?;
+        let typed = documents_having(postings, ordinals, &word.typed)?;
+        let synonym = documents_having(postings, ordinals, &word.synonym)?;
         let having = typed.iter().filter(|&&f| f).count() as f32;
         // A word most documents have tells them apart less than a rare one.
         let weight = (1.0 + documents / (1.0 + having)).ln();
@@ -51,8 +91,7 @@ pub fn of(
 /// phrase, all needed), by document ordinal (empty if there are none). The index has no
 /// deleted passages (a generation is built whole), so the postings are the passages.
 fn documents_having(
-    searcher: &Searcher,
-    terms: &TermStatistics,
+    postings: Postings,
     ordinals: &Ordinals,
     forms: &[Vec<Term>],
 ) -> Result<Vec<bool>, SearchError> {
@@ -60,21 +99,19 @@ fn documents_having(
         return Ok(Vec::new());
     }
     let mut found = vec![false; ordinals.documents.len()];
-    for segment in 0..searcher.segment_readers().len() as SegmentOrdinal {
+    for segment in 0..postings.searcher.segment_readers().len() as SegmentOrdinal {
         let document_of = documents_of_segment(ordinals, segment)?;
         for form in forms {
-            let mut mark = |passage: DocId| {
+            let mark = |passage: DocId| {
                 found[document_of[passage as usize] as usize] = true;
             };
             match form.as_slice() {
                 [] => {}
-                [term] => terms.for_each_passage_with(segment, term, |docs| {
-                    docs.iter().for_each(|&doc| mark(doc))
-                })?,
+                [term] => postings.for_each_passage_with(segment, term, mark)?,
                 [first, rest @ ..] => {
-                    let mut having = passages_with(terms, segment, first)?;
+                    let mut having = postings.passages_with(segment, first)?;
                     for term in rest {
-                        having = both(&having, &passages_with(terms, segment, term)?);
+                        having = both(&having, &postings.passages_with(segment, term)?);
                     }
                     having.into_iter().for_each(mark);
                 }
@@ -82,17 +119,6 @@ fn documents_having(
         }
     }
     Ok(found)
-}
-
-/// The passages of a segment that have `term`, in order.
-fn passages_with(
-    terms: &TermStatistics,
-    segment: SegmentOrdinal,
-    term: &Term,
-) -> Result<Vec<DocId>, SearchError> {
-    let mut having = Vec::new();
-    terms.for_each_passage_with(segment, term, |docs| having.extend_from_slice(docs))?;
-    Ok(having)
 }
 
 /// The passages in both ordered lists.

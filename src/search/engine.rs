@@ -258,12 +258,12 @@ impl Engine {
             lap(&mut times.collect);
         }
         let query = built.query;
-        let coverage = coverage::of(
-            &self.searcher,
-            &self.terms,
-            &self.open.ordinals,
-            &built.words,
-        )?;
+        let postings = coverage::Postings {
+            searcher: &self.searcher,
+            known: &self.postings,
+            terms: &self.terms,
+        };
+        let coverage = coverage::of(postings, &self.open.ordinals, &built.words)?;
         for m in &mut matches {
             m.coverage = coverage[m.doc_ord as usize];
         }

@@ -116,6 +116,15 @@ impl KnownPostings {
         known
     }
 
+    /// The passages of segment `segment` that have `term`, if its passages were found.
+    pub fn passages(&self, segment: SegmentId, term: &Term) -> Option<&[(DocId, Score)]> {
+        let value = term.value();
+        let terms = self.terms.get(term.field().field_id() as usize)?;
+        let matches = terms.get(value.as_str()?)?;
+        let (_, found) = matches.by_segment.iter().find(|(id, _)| *id == segment)?;
+        Some(found)
+    }
+
     /// The query for `text` on `field` if it was found, scoring as its term query would.
     pub fn term(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
         let matches = self.terms.get(field.field_id() as usize)?.get(text)?;
@@ -335,8 +344,9 @@ mod tests {
         visited
     }
 
-    /// Every term found beforehand scores as its term query; a phrase asked for, as its
-    /// phrase query; their terms are there for the excerpts. A phrase found nowhere finds
+    /// Every term found beforehand scores as its term query, and lists the passages that
+    /// have it; a phrase asked for scores as its phrase query; their terms are there for
+    /// the excerpts. A phrase found nowhere finds
     /// nothing; one never asked for, and a term the index lacks, are left to tantivy's
     /// queries.
     #[test]
@@ -353,7 +363,11 @@ mod tests {
                 &*known_term,
                 &TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
             );
-            assert_eq!(visited(&*known_term), [(term, true)]);
+            assert_eq!(visited(&*known_term), [(term.clone(), true)]);
+            let passages: usize = (searcher.segment_readers().iter())
+                .map(|reader| known.passages(reader.segment_id(), &term).unwrap().len())
+                .sum();
+            assert_eq!(passages as u64, searcher.doc_freq(&term).unwrap(), "{word}");
         }
         assert!(known.term(text, "absent").is_none());
         let terms: Vec<(usize, Term)> = (pill.1.iter())
