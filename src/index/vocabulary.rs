@@ -214,7 +214,7 @@ impl Vocabulary {
     /// at most `limit`.
     ///
     /// Most words are told apart by their shapes alone (length and letters, see
-    /// [`Shape`]); the distance is counted for the few others.
+    /// `Shape`); the distance is counted for the few others.
     pub fn near(&self, folded: &str, max_edits: usize, limit: usize) -> Vec<&Word> {
         let edits = max_edits.min(2);
         let typed = Shape::of(folded);
