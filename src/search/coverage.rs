@@ -4,8 +4,9 @@
 //! query's words the whole document has, as typed (or corrected, or completed), or through
 //! a synonym, each word weighed by its rarity. It is read from the postings found when the
 //! engine was made, else from the index's as they are stored (passages only: no
-//! positions, frequencies, weights or scorers), for every typed word apart. A synonym of several words counts for the passages that have all its words,
-//! wherever they stand: what a document is about, not a match to show.
+//! positions, frequencies, weights or scorers), for every typed word apart. A synonym of
+//! several words counts for the passages that have all its words, wherever they stand:
+//! what a document is about, not a match to show.
 
 use tantivy::{DocId, Searcher, SegmentOrdinal, Term};
 

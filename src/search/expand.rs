@@ -262,6 +262,28 @@ mod tests {
         }
     }
 
+    /// A word's corrections are found once per search, and are the vocabulary's own,
+    /// for each number of edits apart.
+    #[test]
+    fn corrections_are_the_vocabularys_found_once() {
+        let vocabulary = vocabulary();
+        let corrections = Corrections::new(&vocabulary);
+        for (word, edits) in [
+            ("consentment", 2),
+            ("consentment", 1),
+            ("sexeul", 1),
+            ("consentment", 2),
+        ] {
+            let expected = vocabulary.near(word, edits, MAX_CORRECTIONS);
+            assert_eq!(corrections.of(word, edits), expected, "{word}, {edits}");
+        }
+        assert_eq!(
+            corrections.found.borrow().len(),
+            3,
+            "each word and edits once"
+        );
+    }
+
     #[test]
     fn tolerated_edits_follow_word_length() {
         let table = [

@@ -9,7 +9,7 @@
 //! small index all of that is done when the engine is made, and a search reads lists.
 //! What is kept comes from the index and the organisation's synonyms alone: it never
 //! depends on a search. An index of more than [`MAX_PASSAGES`] passages (the work would
-//! delay its start by seconds) finds none beforehand, and past [`MAX_KEPT_MATCHES`] the
+//! delay its start by seconds) finds none beforehand, and past [`MAX_KEPT_ENTRIES`] the
 //! remaining terms and phrases are not kept: those are searched by tantivy's queries.
 
 use std::sync::Arc;
@@ -23,8 +23,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-/// The most passages kept, all terms and phrases together (8 bytes each): 16 MB.
-pub const MAX_KEPT_MATCHES: usize = 2_000_000;
+/// The most entries kept, all phrases and terms together: a passage (8 bytes), or a
+/// segment's list of a term or phrase (about 100 bytes with the term). About 50 MB at
+/// most.
+pub const MAX_KEPT_ENTRIES: usize = 2_000_000;
 
 /// The largest index whose postings are found beforehand. The shipped corpus (442
 /// passages): 9,501 terms and 2,868 phrases, 61,547 passages in all, found in 27 ms.
@@ -50,17 +52,34 @@ struct Matches {
     by_segment: Vec<(SegmentId, SegmentMatches)>,
 }
 
+impl Matches {
+    /// What it counts for against [`MAX_KEPT_ENTRIES`]: a passage, or a segment's list.
+    fn entries(&self) -> usize {
+        (self.by_segment.iter())
+            .map(|(_, found)| found.len().max(1))
+            .sum()
+    }
+}
+
+/// A phrase's terms, each with its position from the first.
+pub fn phrase_terms((field, positioned): &Phrase) -> Vec<(usize, Term)> {
+    (positioned.iter())
+        .map(|(at, text)| (*at, Term::from_field_text(*field, text)))
+        .collect()
+}
+
 impl KnownPostings {
-    /// Finds every term of the text fields, then each of `phrases`, scored with
-    /// `statistics` as searches are, until [`MAX_KEPT_MATCHES`] passages are kept; none
-    /// in an index of more than [`MAX_PASSAGES`] passages. What cannot be searched is left
-    /// to tantivy's queries.
+    /// Finds each of `phrases`, then every term of the text fields (phrases first: they
+    /// cost searches the most), scored with `statistics` as searches are, until
+    /// [`MAX_KEPT_ENTRIES`] entries are kept; none in an index of more than
+    /// [`MAX_PASSAGES`] passages. What cannot be searched, or comes past the limit, is
+    /// left to tantivy's queries.
     pub fn find(
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
         phrases: impl IntoIterator<Item = Phrase>,
     ) -> KnownPostings {
-        Self::find_within(searcher, statistics, phrases, MAX_KEPT_MATCHES)
+        Self::find_within(searcher, statistics, phrases, MAX_KEPT_ENTRIES)
     }
 
     fn find_within(
@@ -75,13 +94,27 @@ impl KnownPostings {
         }
         let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
         let mut kept = 0;
-        let mut keep = |query: &dyn Query| -> Option<Arc<Matches>> {
-            let matches = search(searcher, scoring, query).ok()?;
-            kept += (matches.by_segment.iter())
-                .map(|(_, m)| m.len())
-                .sum::<usize>();
-            (kept <= max_kept).then(|| Arc::new(matches))
+        // `Err` once the limit is passed; `Ok(None)` for a query that cannot be searched.
+        let mut keep = |query: &dyn Query| -> Result<Option<Arc<Matches>>, ()> {
+            let Ok(matches) = search(searcher, scoring, query) else {
+                return Ok(None);
+            };
+            kept += matches.entries();
+            if kept > max_kept {
+                return Err(());
+            }
+            Ok(Some(Arc::new(matches)))
         };
+        for phrase in phrases {
+            if phrase.1.len() < 2 || known.phrases.contains_key(&phrase) {
+                continue;
+            }
+            match keep(&PhraseQuery::new_with_offset(phrase_terms(&phrase))) {
+                Ok(Some(matches)) => _ = known.phrases.insert(phrase, matches),
+                Ok(None) => {}
+                Err(()) => return known,
+            }
+        }
         for (field, entry) in searcher.schema().fields() {
             let with_freqs = (entry.field_type().get_index_record_option())
                 .is_some_and(|option| option.has_freq());
@@ -89,29 +122,15 @@ impl KnownPostings {
                 continue;
             }
             let id = field.field_id() as usize;
-            known
-                .terms
-                .resize_with(known.terms.len().max(id + 1), FxHashMap::default);
+            (known.terms).resize_with(known.terms.len().max(id + 1), FxHashMap::default);
             for text in texts_of(searcher, field) {
                 let term = Term::from_field_text(field, &text);
-                let Some(matches) = keep(&TermQuery::new(term, IndexRecordOption::WithFreqs))
-                else {
-                    return known;
-                };
-                known.terms[id].insert(text.into(), matches);
+                match keep(&TermQuery::new(term, IndexRecordOption::WithFreqs)) {
+                    Ok(Some(matches)) => _ = known.terms[id].insert(text.into(), matches),
+                    Ok(None) => {}
+                    Err(()) => return known,
+                }
             }
-        }
-        for phrase in phrases {
-            if phrase.1.len() < 2 || known.phrases.contains_key(&phrase) {
-                continue;
-            }
-            let terms = (phrase.1.iter())
-                .map(|(at, text)| (*at, Term::from_field_text(phrase.0, text)))
-                .collect();
-            let Some(matches) = keep(&PhraseQuery::new_with_offset(terms)) else {
-                break;
-            };
-            known.phrases.insert(phrase, matches);
         }
         known
     }
@@ -125,7 +144,8 @@ impl KnownPostings {
         Some(found)
     }
 
-    /// The query for `text` on `field` if it was found, scoring as its term query would.
+    /// The query for `text` on `field` if it was found, scoring as its term query does
+    /// (but for the last bit of a float: the boost multiplies the score, not the weight).
     pub fn term(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
         let matches = self.terms.get(field.field_id() as usize)?.get(text)?;
         Some(Box::new(KnownQuery {
@@ -134,7 +154,8 @@ impl KnownPostings {
         }))
     }
 
-    /// The query for `phrase` if it was found, scoring as its phrase query would.
+    /// The query for `phrase` if it was found, scoring as its phrase query does (but for
+    /// the last bit of a float).
     pub fn phrase(&self, phrase: &Phrase) -> Option<Box<dyn Query>> {
         let matches = self.phrases.get(phrase)?;
         let (field, positioned) = phrase;
@@ -202,8 +223,10 @@ impl Query for KnownQuery {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        // As tantivy's: a phrase needs its terms' positions, a term does not.
+        let positions = self.terms.len() > 1;
         for term in &self.terms {
-            visitor(term, true);
+            visitor(term, positions);
         }
     }
 }
@@ -225,7 +248,7 @@ impl Weight for KnownWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "passage {doc} does not have the term or phrase"
             )));
@@ -244,6 +267,12 @@ struct KnownScorer {
 impl DocSet for KnownScorer {
     fn advance(&mut self) -> DocId {
         self.at = (self.at + 1).min(self.matches.len());
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let rest = &self.matches[self.at..];
+        self.at += rest.partition_point(|(doc, _)| *doc < target);
         self.doc()
     }
 
@@ -269,7 +298,7 @@ impl Scorer for KnownScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::BoostQuery;
+    use tantivy::query::{BooleanQuery, BoostQuery};
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, doc};
 
@@ -363,7 +392,7 @@ mod tests {
                 &*known_term,
                 &TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
             );
-            assert_eq!(visited(&*known_term), [(term.clone(), true)]);
+            assert_eq!(visited(&*known_term), [(term.clone(), false)]);
             let passages: usize = (searcher.segment_readers().iter())
                 .map(|reader| known.passages(reader.segment_id(), &term).unwrap().len())
                 .sum();
@@ -388,18 +417,34 @@ mod tests {
         );
     }
 
-    /// Past the limit of passages kept, the rest is left to tantivy's queries: here the
-    /// phrases, with room for the terms only.
+    /// Known lists seek as postings do: a known phrase required beside a term query
+    /// finds what the phrase query required beside it finds.
+    #[test]
+    fn known_lists_seek_in_intersections() {
+        let (searcher, text) = passages();
+        let pill = phrase(text, &["morning", "after", "pill"]);
+        let known = KnownPostings::find(&searcher, &searcher, [pill.clone()]);
+        let with = |first: Box<dyn Query>| {
+            let and = Term::from_field_text(text, "and");
+            BooleanQuery::intersection(vec![
+                first,
+                Box::new(TermQuery::new(and, IndexRecordOption::WithFreqs)),
+            ])
+        };
+        let expected = with(Box::new(PhraseQuery::new_with_offset(phrase_terms(&pill))));
+        assert_scores_as(&searcher, &with(known.phrase(&pill).unwrap()), &expected);
+    }
+
+    /// Past the limit of entries kept, the rest is left to tantivy's queries: here the
+    /// terms, with room for the phrase only.
     #[test]
     fn what_passes_the_limit_is_not_kept() {
         let (searcher, text) = passages();
         let pill = phrase(text, &["morning", "after", "pill"]);
         let all = KnownPostings::find(&searcher, &searcher, [pill.clone()]);
-        let term_matches: usize = (all.terms.iter().flat_map(|terms| terms.values()))
-            .flat_map(|m| m.by_segment.iter().map(|(_, found)| found.len()))
-            .sum();
-        let known = KnownPostings::find_within(&searcher, &searcher, [pill.clone()], term_matches);
-        assert!(known.term(text, "pill").is_some());
-        assert!(all.phrase(&pill).is_some() && known.phrase(&pill).is_none());
+        let entries = all.phrases[&pill].entries();
+        let known = KnownPostings::find_within(&searcher, &searcher, [pill.clone()], entries);
+        assert!(known.phrase(&pill).is_some());
+        assert!(all.term(text, "pill").is_some() && known.term(text, "pill").is_none());
     }
 }

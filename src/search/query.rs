@@ -22,7 +22,7 @@ use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
 
-use super::known_postings::{KnownPostings, Phrase};
+use super::known_postings::{KnownPostings, Phrase, phrase_terms};
 
 /// Longer queries are cut: past this many words, more words add cost, not precision.
 pub const MAX_WORDS: usize = 32;
@@ -306,14 +306,8 @@ pub fn build(
     for (phrase, boost) in alternative_clauses {
         let query = match phrase.1.as_slice() {
             [(_, one)] => term_query(postings, phrase.0, one),
-            _ => postings.phrase(&phrase).unwrap_or_else(|| {
-                let (field, positioned) = phrase;
-                Box::new(PhraseQuery::new_with_offset(
-                    (positioned.iter())
-                        .map(|(at, text)| (*at, Term::from_field_text(field, text)))
-                        .collect(),
-                ))
-            }),
+            _ => (postings.phrase(&phrase))
+                .unwrap_or_else(|| Box::new(PhraseQuery::new_with_offset(phrase_terms(&phrase)))),
         };
         clauses.push((Occur::Should, boosted(query, boost)));
     }
