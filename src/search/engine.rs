@@ -47,6 +47,8 @@ pub struct Engine {
     /// The index's terms and the synonyms' phrases with their passages, found before any
     /// search.
     pub(super) postings: KnownPostings,
+    /// How the synonym groups' terms are searched, worked out when the engine is made.
+    pub(super) synonym_forms: query::SynonymForms,
     /// Every passage's stored fields, when the corpus is learnt whole (see
     /// `learn_the_corpus`): hits read them from memory, not from the document store.
     pub(super) stored: HashMap<DocAddress, TantivyDocument>,
@@ -66,8 +68,19 @@ impl Engine {
         let terms = TermStatistics::new(&searcher);
         let analyzers = Analyzers::new(&open.analyzers);
         let synonym_phrases = query::synonym_phrases(&open.synonyms, &open.fields, &analyzers);
+        let synonym_forms = query::SynonymForms::new(
+            &open.synonyms,
+            &query::Against {
+                fields: &open.fields,
+                analyzers: &analyzers,
+                share: &|field, text| terms.share(field, text),
+                postings: &KnownPostings::default(),
+                synonyms: &query::SynonymForms::default(),
+            },
+        );
         let mut engine = Engine {
             postings: KnownPostings::find(&searcher, &terms, synonym_phrases),
+            synonym_forms,
             terms,
             searcher,
             titles: suggest::Titles::new(&open.manifest.documents),
@@ -339,13 +352,13 @@ impl Engine {
             &known,
             every_word,
         );
-        let passages = self.open.manifest.passages.max(1) as f32;
-        let share = |field, text: &str| self.terms.passages_with(field, text) as f32 / passages;
+        let share = |field, text: &str| self.terms.share(field, text);
         let against = query::Against {
             fields: &self.open.fields,
             analyzers: &self.analyzers,
             share: &share,
             postings: &self.postings,
+            synonyms: &self.synonym_forms,
         };
         let built = query::build(
             parsed,

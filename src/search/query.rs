@@ -12,6 +12,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
+
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -190,6 +192,77 @@ pub struct Against<'a> {
     pub share: &'a dyn Fn(Field, &str) -> f32,
     /// The index's terms and the synonyms' phrases, found beforehand.
     pub postings: &'a KnownPostings,
+    /// How the synonyms are searched, worked out beforehand.
+    pub synonyms: &'a SynonymForms,
+}
+
+/// An alternative as one field searches it: the phrase (or term) on the field, the
+/// field's boost, and its terms (for coverage).
+pub struct Form {
+    phrase: Phrase,
+    boost: f32,
+    terms: Vec<Term>,
+}
+
+/// How `text`, analysed as `lang` analyses it, is searched on each of `targets` (fields
+/// and their boosts): not on a field that lacks one of its terms, nor, for a synonym, on
+/// one where its every term is common (see [`COMMON_SYNONYM_SHARE`]).
+fn searched_forms(
+    lang: Option<Lang>,
+    text: &str,
+    targets: &[(Field, f32)],
+    synonym: bool,
+    against: &Against,
+) -> Vec<Form> {
+    let found = against.analyzers.analyse(lang, text);
+    let Some(positioned) = positioned_texts(&found) else {
+        return Vec::new();
+    };
+    let mut forms = Vec::new();
+    for &(field, boost) in targets {
+        let shares: Vec<f32> = found
+            .iter()
+            .map(|t| (against.share)(field, &t.text))
+            .collect();
+        let common = shares.iter().all(|&s| s > COMMON_SYNONYM_SHARE);
+        if shares.contains(&0.0) || (synonym && common) {
+            continue;
+        }
+        forms.push(Form {
+            phrase: (field, positioned.clone()),
+            boost,
+            terms: (found.iter())
+                .map(|t| Term::from_field_text(field, &t.text))
+                .collect(),
+        });
+    }
+    forms
+}
+
+/// How each term of the synonym groups is searched in its language, worked out once
+/// when the engine is made (it depends on the index alone): a query's synonyms, dozens
+/// of them, cost a lookup each instead of an analysis and a look at every field.
+#[derive(Default)]
+pub struct SynonymForms {
+    /// By language: a term as the group writes it → its forms.
+    by_lang: [FxHashMap<Box<str>, Vec<Form>>; 3],
+}
+
+impl SynonymForms {
+    /// Works out every term of `synonyms` as [`build`] would search it.
+    pub fn new(synonyms: &Synonyms, against: &Against) -> SynonymForms {
+        let mut prepared = SynonymForms::default();
+        for (lang, text) in synonyms.terms() {
+            let targets = weighted_fields(against.fields, lang);
+            let forms = searched_forms(Some(lang), text, &targets, true, against);
+            prepared.by_lang[lang.ordinal() as usize].insert(text.into(), forms);
+        }
+        prepared
+    }
+
+    fn forms(&self, lang: Lang, text: &str) -> Option<&Vec<Form>> {
+        self.by_lang[lang.ordinal() as usize].get(text)
+    }
 }
 
 /// Builds the query for `parsed`, searching `languages` with their weights. With
@@ -207,6 +280,7 @@ pub fn build(
         analyzers,
         share,
         postings,
+        ..
     } = *against;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
@@ -273,31 +347,35 @@ pub fn build(
         let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
         for (lang, targets) in targets(languages, neutral, fields) {
-            let found = analyzers.analyse(lang, &alternative.text);
-            let Some(positioned) = positioned_texts(&found) else {
-                continue;
-            };
-            for (field, boost) in targets {
-                let shares: Vec<f32> = found.iter().map(|t| share(field, &t.text)).collect();
-                let common = shares.iter().all(|&s| s > COMMON_SYNONYM_SHARE);
-                if shares.contains(&0.0) || (alternative.synonym && common) {
-                    continue;
+            let prepared = (alternative.synonym)
+                .then(|| against.synonyms.forms(lang?, &alternative.text))
+                .flatten();
+            let computed;
+            let forms = match prepared {
+                Some(forms) => forms,
+                None => {
+                    computed = searched_forms(
+                        lang,
+                        &alternative.text,
+                        &targets,
+                        alternative.synonym,
+                        against,
+                    );
+                    &computed
                 }
-                *alternative_clauses
-                    .entry((field, positioned.clone()))
-                    .or_default() += boost * alternative.weight;
-                let terms: Vec<Term> = (found.iter())
-                    .map(|t| Term::from_field_text(field, &t.text))
-                    .collect();
+            };
+            for form in forms {
+                *alternative_clauses.entry(form.phrase.clone()).or_default() +=
+                    form.boost * alternative.weight;
                 for word in alternative.words.clone() {
-                    let forms = &mut per_word[word];
+                    let kinds = &mut per_word[word];
                     let list = if alternative.synonym {
-                        &mut forms.synonym
+                        &mut kinds.synonym
                     } else {
-                        &mut forms.typed
+                        &mut kinds.typed
                     };
-                    if !list.contains(&terms) {
-                        list.push(terms.clone());
+                    if !list.contains(&form.terms) {
+                        list.push(form.terms.clone());
                     }
                 }
             }
@@ -588,6 +666,7 @@ mod tests {
             analyzers: &Analyzers::default(),
             share: &|_, _| 0.01,
             postings: &KnownPostings::default(),
+            synonyms: &SynonymForms::default(),
         };
         let query = build(&parsed, &completions, &[(Lang::Fr, 1.0)], &against, false).query;
         let mut walks = 0;
@@ -618,6 +697,7 @@ mod tests {
             analyzers: &Analyzers::default(),
             share: &share,
             postings: &KnownPostings::default(),
+            synonyms: &SynonymForms::default(),
         };
         let built = build(&parsed, &alternatives, &[(Lang::Fr, 1.0)], &against, false);
         let mut searched = std::collections::BTreeSet::new();

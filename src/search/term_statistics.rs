@@ -88,6 +88,12 @@ impl TermStatistics {
             .sum()
     }
 
+    /// The share of all passages that have `text` as a term of `field`.
+    pub fn share(&self, field: Field, text: &str) -> f32 {
+        let passages = self.total_num_docs().unwrap_or(0).max(1);
+        self.passages_with(field, text) as f32 / passages as f32
+    }
+
     /// Calls `f` with the passages of segment `segment` that have `term`, in order, a
     /// block at a time.
     pub fn for_each_passage_with(

@@ -147,3 +147,40 @@ proptest! {
         }
     }
 }
+
+/// The synonyms worked out when the engine is made are searched exactly as they would be
+/// worked out during a search: the same query, the same terms for coverage.
+#[test]
+fn prepared_synonyms_build_the_same_query() {
+    let (_, engine, _) = shipped();
+    let languages = [(Lang::Fr, 1.0), (Lang::En, 0.7), (Lang::Es, 0.7)];
+    let share = |field, text: &str| engine.terms.share(field, text);
+    let unprepared = super::query::SynonymForms::default();
+    for text in [
+        "rape kit",
+        "trousse médicolégale délai",
+        "morning after pill",
+        "mi novio me obligó",
+    ] {
+        let parsed = super::ParsedQuery::parse(text);
+        let corrections = super::expand::Corrections::new(&engine.open.vocabulary);
+        let (_, expanded) = engine.query(text, &parsed, &languages, None, &corrections);
+        assert!(expanded.alternatives.iter().any(|a| a.synonym), "{text}");
+        let built = |synonyms| {
+            let against = super::query::Against {
+                fields: &engine.open.fields,
+                analyzers: &engine.analyzers,
+                share: &share,
+                postings: &engine.postings,
+                synonyms,
+            };
+            let built =
+                super::query::build(&parsed, &expanded.alternatives, &languages, &against, false);
+            let words: Vec<_> = (built.words.iter())
+                .map(|w| (w.typed.clone(), w.synonym.clone()))
+                .collect();
+            (format!("{:?}", built.query), words)
+        };
+        assert_eq!(built(&engine.synonym_forms), built(&unprepared), "{text}");
+    }
+}
