@@ -20,9 +20,3 @@ pub mod server;
 pub mod synonyms;
 #[cfg(feature = "lab")]
 pub mod synthetic;
-
-/// Every program built on this crate (the binaries, tests and benchmarks) allocates with
-/// mimalloc: a search makes and drops thousands of small objects, and glibc's allocator
-/// took a fifth of its time (see `docs/performance.md`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
