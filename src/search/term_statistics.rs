@@ -82,10 +82,7 @@ impl TermStatistics {
             let term = Term::from_field_text(field, text);
             return self.searcher.doc_freq(&term).unwrap_or(0);
         };
-        (0..segments.len() as SegmentOrdinal)
-            .filter_map(|segment| lookup_bytes(segments, segment, field, text.as_bytes()))
-            .map(|info| u64::from(info.doc_freq))
-            .sum()
+        summed_doc_freq(segments, field, text.as_bytes())
     }
 
     /// The share of all passages that have `text` as a term of `field`.
@@ -157,6 +154,14 @@ fn lookup<'t>(segments: &'t Table, segment: SegmentOrdinal, term: &Term) -> Opti
     )
 }
 
+/// How many passages of all segments have the term of `field` whose value is `bytes`.
+fn summed_doc_freq(segments: &Table, field: Field, bytes: &[u8]) -> u64 {
+    (0..segments.len() as SegmentOrdinal)
+        .filter_map(|segment| lookup_bytes(segments, segment, field, bytes))
+        .map(|info| u64::from(info.doc_freq))
+        .sum()
+}
+
 fn lookup_bytes<'t>(
     segments: &'t Table,
     segment: SegmentOrdinal,
@@ -192,10 +197,11 @@ impl Bm25StatisticsProvider for TermStatistics {
         let Some(segments) = &self.table else {
             return self.searcher.doc_freq(term);
         };
-        Ok((0..segments.len() as SegmentOrdinal)
-            .filter_map(|segment| lookup(segments, segment, term))
-            .map(|info| u64::from(info.doc_freq))
-            .sum())
+        Ok(summed_doc_freq(
+            segments,
+            term.field(),
+            term.serialized_value_bytes(),
+        ))
     }
 }
 
