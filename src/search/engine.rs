@@ -67,19 +67,12 @@ impl Engine {
         let searcher = open.reader.searcher();
         let terms = TermStatistics::new(&searcher);
         let analyzers = Analyzers::new(&open.analyzers);
-        let synonym_phrases = query::synonym_phrases(&open.synonyms, &open.fields, &analyzers);
-        let synonym_forms = query::SynonymForms::new(
-            &open.synonyms,
-            &query::Against {
-                fields: &open.fields,
-                analyzers: &analyzers,
-                share: &|field, text| terms.share(field, text),
-                postings: &KnownPostings::default(),
-                synonyms: &query::SynonymForms::default(),
-            },
-        );
+        let synonym_forms =
+            query::SynonymForms::new(&open.synonyms, &open.fields, &analyzers, &|field, text| {
+                terms.share(field, text)
+            });
         let mut engine = Engine {
-            postings: KnownPostings::find(&searcher, &terms, synonym_phrases),
+            postings: KnownPostings::find(&searcher, &terms, synonym_forms.phrases()),
             synonym_forms,
             terms,
             searcher,

@@ -206,24 +206,23 @@ pub struct Form {
 
 /// How `text`, analysed as `lang` analyses it, is searched on each of `targets` (fields
 /// and their boosts): not on a field that lacks one of its terms, nor, for a synonym, on
-/// one where its every term is common (see [`COMMON_SYNONYM_SHARE`]).
+/// one where its every term is common (see [`COMMON_SYNONYM_SHARE`]). `share` is
+/// [`Against::share`].
 fn searched_forms(
+    analyzers: &Analyzers,
+    share: &dyn Fn(Field, &str) -> f32,
     lang: Option<Lang>,
     text: &str,
     targets: &[(Field, f32)],
     synonym: bool,
-    against: &Against,
 ) -> Vec<Form> {
-    let found = against.analyzers.analyse(lang, text);
+    let found = analyzers.analyse(lang, text);
     let Some(positioned) = positioned_texts(&found) else {
         return Vec::new();
     };
     let mut forms = Vec::new();
     for &(field, boost) in targets {
-        let shares: Vec<f32> = found
-            .iter()
-            .map(|t| (against.share)(field, &t.text))
-            .collect();
+        let shares: Vec<f32> = found.iter().map(|t| share(field, &t.text)).collect();
         let common = shares.iter().all(|&s| s > COMMON_SYNONYM_SHARE);
         if shares.contains(&0.0) || (synonym && common) {
             continue;
@@ -249,12 +248,18 @@ pub struct SynonymForms {
 }
 
 impl SynonymForms {
-    /// Works out every term of `synonyms` as [`build`] would search it.
-    pub fn new(synonyms: &Synonyms, against: &Against) -> SynonymForms {
+    /// Works out every term of `synonyms` as [`build`] would search it (`share` is
+    /// [`Against::share`]).
+    pub fn new(
+        synonyms: &Synonyms,
+        fields: &Fields,
+        analyzers: &Analyzers,
+        share: &dyn Fn(Field, &str) -> f32,
+    ) -> SynonymForms {
         let mut prepared = SynonymForms::default();
         for (lang, text) in synonyms.terms() {
-            let targets = weighted_fields(against.fields, lang);
-            let forms = searched_forms(Some(lang), text, &targets, true, against);
+            let targets = weighted_fields(fields, lang);
+            let forms = searched_forms(analyzers, share, Some(lang), text, &targets, true);
             prepared.by_lang[lang.ordinal() as usize].insert(text.into(), forms);
         }
         prepared
@@ -262,6 +267,17 @@ impl SynonymForms {
 
     fn forms(&self, lang: Lang, text: &str) -> Option<&Vec<Form>> {
         self.by_lang[lang.ordinal() as usize].get(text)
+    }
+
+    /// The phrases the synonyms of several words are searched as: those worth finding
+    /// beforehand ([`KnownPostings::find`]).
+    pub fn phrases(&self) -> impl Iterator<Item = Phrase> + '_ {
+        (self
+            .by_lang
+            .iter()
+            .flat_map(|terms| terms.values().flatten()))
+        .filter(|form| form.phrase.1.len() > 1)
+        .map(|form| form.phrase.clone())
     }
 }
 
@@ -355,11 +371,12 @@ pub fn build(
                 Some(forms) => forms,
                 None => {
                     computed = searched_forms(
+                        analyzers,
+                        share,
                         lang,
                         &alternative.text,
                         &targets,
                         alternative.synonym,
-                        against,
                     );
                     &computed
                 }
@@ -536,23 +553,6 @@ fn positioned_texts(found: &[AnalysedToken]) -> Option<Vec<(usize, String)>> {
             .map(|t| (t.position - first, t.text.clone()))
             .collect(),
     )
-}
-
-/// The phrases the synonym groups' terms of several words are searched as, as [`build`]
-/// makes them (each in its language, on that language's title, heading and text): for
-/// [`KnownPostings::find`].
-pub fn synonym_phrases(synonyms: &Synonyms, fields: &Fields, analyzers: &Analyzers) -> Vec<Phrase> {
-    let mut phrases = Vec::new();
-    for (lang, text) in synonyms.terms() {
-        let found = analyzers.analyse(Some(lang), text);
-        let Some(positioned) = positioned_texts(&found).filter(|p| p.len() > 1) else {
-            continue;
-        };
-        for (field, _) in weighted_fields(fields, lang) {
-            phrases.push((field, positioned.clone()));
-        }
-    }
-    phrases
 }
 
 fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)> {
