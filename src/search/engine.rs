@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, Searcher, SegmentOrdinal, TantivyDocument};
 
@@ -410,10 +409,7 @@ impl Engine {
             self.analyzers
                 .analyse(Some(lang), word)
                 .iter()
-                .any(|token| {
-                    let term = tantivy::Term::from_field_text(body, &token.text);
-                    self.terms.doc_freq(&term).is_ok_and(|n| n > 0)
-                })
+                .any(|token| self.terms.passages_with(body, &token.text) > 0)
         })
     }
 
