@@ -355,6 +355,22 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_joined_with_single_spaces_and_no_list_dashes() {
+        let table = [
+            ("un mot", "un mot"),
+            ("un  mot   ici", "un mot ici"),
+            (" devant et après ", " devant et après "),
+            ("Avant.\n\n- un point\n- deux", "Avant. un point deux"),
+            ("fin de ligne \n suite", "fin de ligne suite"),
+            ("une liste\n-\n- coupée", "une liste coupée"),
+            ("- au début", "- au début"),
+        ];
+        for (text, expected) in table {
+            assert_eq!(one_line(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn escapes_markup() {
         assert_eq!(
             escape_html(r#"<script>alert("x")</script> & 'y'"#),
