@@ -192,6 +192,9 @@ fn write_index(
             doc.add_u64(fields.type_ord, ordinal(&types, &about.doc_type));
             doc.add_u64(fields.lang_ord, about.lang.ordinal());
             doc.add_text(lang_fields.title, &about.title);
+            if let Some(summary) = &about.summary {
+                doc.add_text(lang_fields.summary, summary);
+            }
             doc.add_text(lang_fields.heading, &passage.heading);
             doc.add_text(lang_fields.body, &passage.text);
             for text in [&about.title, &passage.heading, &passage.text] {

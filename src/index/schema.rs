@@ -18,6 +18,9 @@ use crate::language::Lang;
 pub struct LangFields {
     /// The document's title, analysed by this language's chain.
     pub title: Field,
+    /// The document's summary (what it covers, in its author's words), analysed by this
+    /// language's chain.
+    pub summary: Field,
     /// The passage's heading, analysed by this language's chain.
     pub heading: Field,
     /// The passage's text, analysed by this language's chain.
@@ -83,6 +86,7 @@ pub fn schema() -> (Schema, Fields) {
     };
     let mut lang_fields = |lang: Lang| LangFields {
         title: builder.add_text_field(&format!("title_{lang}"), analysed(Some(lang))),
+        summary: builder.add_text_field(&format!("summary_{lang}"), analysed(Some(lang))),
         heading: builder.add_text_field(&format!("heading_{lang}"), analysed(Some(lang))),
         body: builder.add_text_field(&format!("body_{lang}"), analysed(Some(lang))),
     };

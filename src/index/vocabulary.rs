@@ -123,7 +123,7 @@ impl Shape {
 }
 
 impl Vocabulary {
-    /// Counts the words of the documents' titles, headings and texts.
+    /// Counts the words of the documents' titles, summaries, headings and texts.
     pub fn of(documents: &[Document]) -> Vocabulary {
         // Words as written → occurrences: one hash lookup per word of the corpus, no
         // allocation; each distinct written word is then analysed once.
@@ -131,6 +131,7 @@ impl Vocabulary {
         for document in documents {
             let lang = document.about.lang.ordinal() as usize;
             let texts = std::iter::once(&document.about.title)
+                .chain(&document.about.summary)
                 .chain(document.passages.iter().flat_map(|p| [&p.heading, &p.text]));
             for text in texts {
                 analysis::for_each_word(text, |word| {

@@ -71,7 +71,12 @@ impl Engine {
                 terms.share(field, text)
             });
         let mut engine = Engine {
-            postings: KnownPostings::find(&searcher, &terms, synonym_forms.phrases()),
+            postings: KnownPostings::find(
+                &searcher,
+                &terms,
+                synonym_forms.phrases(),
+                &query::weighed_field_sets(&open.fields),
+            ),
             synonym_forms,
             terms,
             searcher,

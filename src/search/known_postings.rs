@@ -35,11 +35,17 @@ pub const MAX_PASSAGES: u64 = 20_000;
 /// A phrase on one field: its terms' texts, each with its position from the first.
 pub type Phrase = (Field, Vec<(usize, String)>);
 
+/// Fields a word is searched on together, each with its weight.
+pub type WeighedFields = Vec<(Field, f32)>;
+
 /// The terms and phrases found, each with its passages and their scores.
 #[derive(Default)]
 pub struct KnownPostings {
     /// By field id: a term's text → its passages.
     terms: Vec<FxHashMap<Box<str>, Arc<Matches>>>,
+    /// For each set of weighted fields a search sums a word over (a language's title,
+    /// summary, heading and text): a term's text → its query on all of them.
+    weighed: Vec<(WeighedFields, FxHashMap<Box<str>, KnownQuery>)>,
     phrases: FxHashMap<Phrase, Arc<Matches>>,
 }
 
@@ -70,7 +76,8 @@ pub fn phrase_terms((field, positioned): &Phrase) -> Vec<(usize, Term)> {
 
 impl KnownPostings {
     /// Finds each of `phrases`, then every term of the text fields (phrases first: they
-    /// cost searches the most), scored with `statistics` as searches are, until
+    /// cost searches the most), scored with `statistics` as searches are, then each
+    /// term's weighed sum over each set of fields of `weighed`, until
     /// [`MAX_KEPT_ENTRIES`] entries are kept; none in an index of more than
     /// [`MAX_PASSAGES`] passages. What cannot be searched, or comes past the limit, is
     /// left to tantivy's queries.
@@ -78,14 +85,16 @@ impl KnownPostings {
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
         phrases: impl IntoIterator<Item = Phrase>,
+        weighed: &[WeighedFields],
     ) -> KnownPostings {
-        Self::find_within(searcher, statistics, phrases, MAX_KEPT_ENTRIES)
+        Self::find_within(searcher, statistics, phrases, weighed, MAX_KEPT_ENTRIES)
     }
 
     fn find_within(
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
         phrases: impl IntoIterator<Item = Phrase>,
+        weighed: &[WeighedFields],
         max_kept: usize,
     ) -> KnownPostings {
         let mut known = KnownPostings::default();
@@ -132,7 +141,61 @@ impl KnownPostings {
                 }
             }
         }
+        for fields in weighed {
+            let mut queries = FxHashMap::default();
+            for text in known.texts_on(fields) {
+                let Some(query) = known.sum_on(fields, text) else {
+                    continue;
+                };
+                kept += query.matches.entries();
+                if kept > max_kept {
+                    break;
+                }
+                queries.insert(text.into(), query);
+            }
+            known.weighed.push((fields.clone(), queries));
+        }
         known
+    }
+
+    /// The texts of the terms found on any of `fields`, each once.
+    fn texts_on(&self, fields: &[(Field, f32)]) -> Vec<&str> {
+        let mut texts: Vec<&str> = (fields.iter())
+            .filter_map(|(field, _)| self.terms.get(field.field_id() as usize))
+            .flat_map(|terms| terms.keys().map(|text| &**text))
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        texts
+    }
+
+    /// The query for `text` on each of `fields`, weighed, from the terms found on them;
+    /// `None` if a field's terms were not all found (the limit was reached).
+    fn sum_on(&self, fields: &[(Field, f32)], text: &str) -> Option<KnownQuery> {
+        let mut lists = Vec::with_capacity(fields.len());
+        for &(field, weight) in fields {
+            lists.push((self.terms.get(field.field_id() as usize)?.get(text), weight));
+        }
+        let segments = lists.iter().find_map(|(matches, _)| *matches)?;
+        let by_segment = (segments.by_segment.iter())
+            .map(|&(segment, _)| {
+                let in_segment: Vec<(&[(DocId, Score)], f32)> = (lists.iter())
+                    .filter_map(|&(matches, weight)| {
+                        let (_, found) =
+                            (matches?.by_segment.iter()).find(|(id, _)| *id == segment)?;
+                        Some((&found[..], weight))
+                    })
+                    .collect();
+                (segment, weighed_sum(&in_segment))
+            })
+            .collect();
+        Some(KnownQuery {
+            terms: (fields.iter())
+                .map(|&(field, _)| Term::from_field_text(field, text))
+                .collect(),
+            positions: false,
+            matches: Arc::new(Matches { by_segment }),
+        })
     }
 
     /// The passages of segment `segment` that have `term`, if its passages were found.
@@ -149,9 +212,20 @@ impl KnownPostings {
     pub fn term(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
         let matches = self.terms.get(field.field_id() as usize)?.get(text)?;
         Some(Box::new(KnownQuery {
-            terms: vec![Term::from_field_text(field, text)],
+            terms: [Term::from_field_text(field, text)].into(),
+            positions: false,
             matches: matches.clone(),
         }))
+    }
+
+    /// The query for `text` on each of `fields`, weighed (one of the sets given when the
+    /// postings were found): every passage that has it on one of them, scored with the
+    /// sum of its weighted scores there. That is what a union of the fields' boosted term
+    /// queries gives (but for the last bits of a float), as one list: one clause to walk
+    /// instead of one per field.
+    pub fn weighed_term(&self, fields: &[(Field, f32)], text: &str) -> Option<Box<dyn Query>> {
+        let (_, queries) = self.weighed.iter().find(|(set, _)| set == fields)?;
+        Some(Box::new(queries.get(text)?.clone()))
     }
 
     /// The query for `phrase` if it was found, scoring as its phrase query does (but for
@@ -163,8 +237,36 @@ impl KnownPostings {
             terms: (positioned.iter())
                 .map(|(_, text)| Term::from_field_text(*field, text))
                 .collect(),
+            positions: true,
             matches: matches.clone(),
         }))
+    }
+}
+
+/// Lists of passages in order, each with its weight, as one list in order: each passage
+/// once, with the sum of its weighted scores (in the lists' order).
+fn weighed_sum(lists: &[(&[(DocId, Score)], f32)]) -> SegmentMatches {
+    let mut next = vec![0; lists.len()];
+    let mut summed =
+        Vec::with_capacity(lists.iter().map(|(list, _)| list.len()).max().unwrap_or(0));
+    loop {
+        let heads = lists
+            .iter()
+            .zip(&next)
+            .filter_map(|((list, _), &at)| list.get(at));
+        let Some(doc) = heads.map(|(doc, _)| *doc).min() else {
+            return summed.into();
+        };
+        let mut score = 0.0;
+        for ((list, weight), at) in lists.iter().zip(&mut next) {
+            if let Some(&(head, found)) = list.get(*at)
+                && head == doc
+            {
+                score += weight * found;
+                *at += 1;
+            }
+        }
+        summed.push((doc, score));
     }
 }
 
@@ -213,7 +315,9 @@ fn search(
 #[derive(Clone, Debug)]
 struct KnownQuery {
     /// Its terms, for the excerpts that mark them.
-    terms: Vec<Term>,
+    terms: Arc<[Term]>,
+    /// Whether it is a phrase, whose terms' positions matter.
+    positions: bool,
     matches: Arc<Matches>,
 }
 
@@ -224,9 +328,8 @@ impl Query for KnownQuery {
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         // As tantivy's: a phrase needs its terms' positions, a term does not.
-        let positions = self.terms.len() > 1;
-        for term in &self.terms {
-            visitor(term, positions);
+        for term in self.terms.iter() {
+            visitor(term, self.positions);
         }
     }
 }
@@ -304,31 +407,39 @@ mod tests {
 
     use super::*;
 
-    /// Two segments of passages on one field.
+    /// Two segments of passages: a text, and some with a title.
     fn passages() -> (Searcher, Field) {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT);
+        let title = schema.add_text_field("title", TEXT);
         let index = Index::create_in_ram(schema.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let segments: [&[&str]; 2] = [
+        let segments: [&[(&str, &str)]; 2] = [
             &[
-                "the morning after pill",
-                "after the morning",
-                "pill pill morning after pill",
+                ("the morning after pill", "pill"),
+                ("after the morning", ""),
+                ("pill pill morning after pill", "after"),
             ],
             &[
-                "a morning after",
-                "morning after pill and morning after pill",
-                "nothing",
+                ("a morning after", "the morning"),
+                ("morning after pill and morning after pill", ""),
+                ("nothing", "nothing but a title"),
             ],
         ];
         for passages in segments {
-            for passage in passages {
-                writer.add_document(doc!(text => *passage)).unwrap();
+            for (passage, heading) in passages {
+                writer
+                    .add_document(doc!(text => *passage, title => *heading))
+                    .unwrap();
             }
             writer.commit().unwrap();
         }
         (index.reader().unwrap().searcher(), text)
+    }
+
+    /// The fixture's second field.
+    fn title(searcher: &Searcher) -> Field {
+        searcher.schema().get_field("title").unwrap()
     }
 
     fn phrase(field: Field, words: &[&str]) -> Phrase {
@@ -383,7 +494,7 @@ mod tests {
         let (searcher, text) = passages();
         let pill = phrase(text, &["morning", "after", "pill"]);
         let absent = phrase(text, &["pill", "the"]);
-        let known = KnownPostings::find(&searcher, &searcher, [pill.clone(), absent.clone()]);
+        let known = KnownPostings::find(&searcher, &searcher, [pill.clone(), absent.clone()], &[]);
         for word in ["the", "morning", "after", "pill", "a", "and", "nothing"] {
             let term = Term::from_field_text(text, word);
             let known_term = known.term(text, word).unwrap();
@@ -417,13 +528,42 @@ mod tests {
         );
     }
 
+    /// A word on several weighed fields scores as the union of its boosted term queries,
+    /// passage by passage, and visits each field's term for the excerpts; only the sets
+    /// of fields asked for are found.
+    #[test]
+    fn weighed_terms_score_as_the_union_of_their_fields() {
+        let (searcher, text) = passages();
+        let weighed = vec![(title(&searcher), 3.0), (text, 1.0)];
+        let known = KnownPostings::find(&searcher, &searcher, [], std::slice::from_ref(&weighed));
+        for word in ["the", "morning", "after", "pill", "a", "nothing", "title"] {
+            let terms = weighed
+                .iter()
+                .map(|&(field, _)| Term::from_field_text(field, word));
+            let union = BooleanQuery::union(
+                (terms.clone().zip(&weighed))
+                    .map(|(term, &(_, boost))| {
+                        let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                        Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>
+                    })
+                    .collect(),
+            );
+            let known_word = known.weighed_term(&weighed, word).unwrap();
+            assert_scores_as(&searcher, &*known_word, &union);
+            let expected: Vec<(Term, bool)> = terms.map(|term| (term, false)).collect();
+            assert_eq!(visited(&*known_word), expected, "{word}");
+        }
+        assert!(known.weighed_term(&weighed, "absent").is_none());
+        assert!(known.weighed_term(&[(text, 1.0)], "pill").is_none());
+    }
+
     /// Known lists seek as postings do: a known phrase required beside a term query
     /// finds what the phrase query required beside it finds.
     #[test]
     fn known_lists_seek_in_intersections() {
         let (searcher, text) = passages();
         let pill = phrase(text, &["morning", "after", "pill"]);
-        let known = KnownPostings::find(&searcher, &searcher, [pill.clone()]);
+        let known = KnownPostings::find(&searcher, &searcher, [pill.clone()], &[]);
         let with = |first: Box<dyn Query>| {
             let and = Term::from_field_text(text, "and");
             BooleanQuery::intersection(vec![
@@ -441,9 +581,9 @@ mod tests {
     fn what_passes_the_limit_is_not_kept() {
         let (searcher, text) = passages();
         let pill = phrase(text, &["morning", "after", "pill"]);
-        let all = KnownPostings::find(&searcher, &searcher, [pill.clone()]);
+        let all = KnownPostings::find(&searcher, &searcher, [pill.clone()], &[]);
         let entries = all.phrases[&pill].entries();
-        let known = KnownPostings::find_within(&searcher, &searcher, [pill.clone()], entries);
+        let known = KnownPostings::find_within(&searcher, &searcher, [pill.clone()], &[], entries);
         assert!(known.phrase(&pill).is_some());
         assert!(all.term(text, "pill").is_some() && known.term(text, "pill").is_none());
     }
