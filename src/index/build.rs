@@ -97,18 +97,21 @@ pub fn build(
     progress.documents_read(corpus.documents.len());
 
     let (building, generation) = generations::new_build(index_dir)?;
-    let (mut manifest, vocabulary) = write_index(&building, &corpus, progress)?;
-    manifest.fingerprint = fingerprint;
-    manifest.build_millis = started.elapsed().as_millis() as u64;
     // A broken synonyms file is reported like a broken document; the index builds without it.
     let synonyms_path = corpus_dir.join(corpus::SYNONYMS_FILE);
-    let synonyms = Synonyms::load(&synonyms_path).unwrap_or_else(|reason| {
+    let (synonyms, synonyms_error) = match Synonyms::load(&synonyms_path) {
+        Ok(synonyms) => (synonyms, None),
+        Err(reason) => (Synonyms::default(), Some(reason)),
+    };
+    let (mut manifest, vocabulary) = write_index(&building, &corpus, &synonyms, progress)?;
+    manifest.fingerprint = fingerprint;
+    manifest.build_millis = started.elapsed().as_millis() as u64;
+    if let Some(reason) = synonyms_error {
         manifest.skipped.push(SkippedEntry {
             path: synonyms_path.display().to_string(),
             reason: format!("invalid synonyms file, not used: {reason}"),
         });
-        Synonyms::default()
-    });
+    }
     write_atomically(
         &building.join(SYNONYMS),
         &serde_json::to_vec(&synonyms).expect("serialisable"),
@@ -133,10 +136,12 @@ pub fn build(
     })
 }
 
-/// Writes the index of `corpus` into `dir`; counts the corpus's vocabulary on the way.
+/// Writes the index of `corpus` into `dir`; counts the corpus's vocabulary (and the
+/// synonyms' words) on the way.
 fn write_index(
     dir: &Path,
     corpus: &Corpus,
+    synonyms: &Synonyms,
     progress: &mut dyn Progress,
 ) -> Result<(Manifest, Vocabulary), IndexError> {
     let (schema, fields) = schema::schema();
@@ -213,7 +218,7 @@ fn write_index(
     // meanwhile (1M passages: about ten seconds each).
     let segments = index.searchable_segment_ids()?;
     let vocabulary = std::thread::scope(|scope| -> Result<Vocabulary, IndexError> {
-        let counting = scope.spawn(|| Vocabulary::of(&corpus.documents));
+        let counting = scope.spawn(|| Vocabulary::of(&corpus.documents, synonyms.terms()));
         if segments.len() > 1 {
             writer.merge(&segments).wait()?;
         }

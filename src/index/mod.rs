@@ -30,7 +30,7 @@ use generations::read_manifest;
 
 /// Bump when the schema or what is stored changes; with [`ANALYSIS_VERSION`] it decides
 /// whether an index on disk can be used.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What a generation keeps beside its index, besides the manifest.
 const VOCABULARY: &str = "vocabulary.json";

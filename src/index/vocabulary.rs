@@ -1,6 +1,6 @@
-//! The corpus's words, for completions: each folded form (what the neutral analyzer
-//! indexes, `medicolegale`) with the spelling most used in the texts (`médicolégale`) and
-//! how often it occurs.
+//! The corpus's words (and its synonyms'), for completions, corrections and the query's
+//! language: each folded form (what the neutral analyzer indexes, `medicolegale`) with
+//! the spelling most used in the texts (`médicolégale`) and how often it occurs.
 
 use std::sync::OnceLock;
 
@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis;
 use crate::document::Document;
-#[cfg(doc)]
 use crate::language::Lang;
 
 /// One word of the corpus, under its folded form.
@@ -123,8 +122,14 @@ impl Shape {
 }
 
 impl Vocabulary {
-    /// Counts the words of the documents' titles, summaries, headings and texts.
-    pub fn of(documents: &[Document]) -> Vocabulary {
+    /// Counts the words of the documents' titles, summaries, headings and texts, and
+    /// those of `synonym_terms` in their language: words people type that the guide may
+    /// not use (`sister`, `boyfriend`), so that a misspelling of one is corrected to it
+    /// (and its group searched) and its language is known.
+    pub fn of<'a>(
+        documents: &'a [Document],
+        synonym_terms: impl IntoIterator<Item = (Lang, &'a str)>,
+    ) -> Vocabulary {
         // Words as written → occurrences: one hash lookup per word of the corpus, no
         // allocation; each distinct written word is then analysed once.
         let mut written_counts: FxHashMap<&str, [u64; 3]> = FxHashMap::default();
@@ -138,6 +143,11 @@ impl Vocabulary {
                     written_counts.entry(word).or_default()[lang] += 1
                 });
             }
+        }
+        for (lang, term) in synonym_terms {
+            analysis::for_each_word(term, |word| {
+                written_counts.entry(word).or_default()[lang.ordinal() as usize] += 1
+            });
         }
         // Folded form → (spelling → occurrences, occurrences per language). The folded
         // form is the first token the neutral chain makes of a word: a compound whole, not
@@ -273,11 +283,33 @@ fn surface(written: &str, folded: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Words of the summary and of the synonyms count, each in its language.
+    #[test]
+    fn summaries_and_synonyms_words_count_in_their_language() {
+        let mut document = Document::example("Un texte.");
+        document.about.summary = Some("Un résumé.".into());
+        let synonyms = [(Lang::En, "best friend"), (Lang::Es, "mejor amiga")];
+        let vocabulary = Vocabulary::of(&[document], synonyms);
+        let table = [
+            ("texte", [1, 0, 0]),
+            ("resume", [1, 0, 0]),
+            ("friend", [0, 1, 0]),
+            ("amiga", [0, 0, 1]),
+        ];
+        for (folded, by_lang) in table {
+            let word = vocabulary.get(folded);
+            assert_eq!(word.map(|w| w.by_lang), Some(by_lang), "{folded}");
+        }
+    }
+
     #[test]
     fn completions_show_the_usual_spelling_most_frequent_first() {
-        let vocabulary = Vocabulary::of(&[Document::example(
-            "La trousse médicolégale, la trousse médicosociale, l'intervention médicosociale et la médecine. Medicolegale. Médicolégale.",
-        )]);
+        let vocabulary = Vocabulary::of(
+            &[Document::example(
+                "La trousse médicolégale, la trousse médicosociale, l'intervention médicosociale et la médecine. Medicolegale. Médicolégale.",
+            )],
+            [],
+        );
         let completions: Vec<(&str, u64)> = vocabulary
             .completions("medic", 5)
             .into_iter()
@@ -316,7 +348,7 @@ mod tests {
             typed in "[apq01]{1,6}",
             edits in 1usize..=2,
         ) {
-            let vocabulary = Vocabulary::of(&[Document::example(&words.join(" "))]);
+            let vocabulary = Vocabulary::of(&[Document::example(&words.join(" "))], []);
             let found: Vec<&str> = (vocabulary.near(&typed, edits, usize::MAX).into_iter())
                 .map(|w| w.folded.as_str())
                 .collect();
@@ -332,9 +364,12 @@ mod tests {
 
     #[test]
     fn near_words_within_one_or_two_edits() {
-        let vocabulary = Vocabulary::of(&[Document::example(
-            "zz zzz abc abcd abd abdx abx bbc xabc xyz yyyy",
-        )]);
+        let vocabulary = Vocabulary::of(
+            &[Document::example(
+                "zz zzz abc abcd abd abdx abx bbc xabc xyz yyyy",
+            )],
+            [],
+        );
         let near = |word, edits| {
             let mut found: Vec<&str> = vocabulary
                 .near(word, edits, 20)

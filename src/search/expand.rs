@@ -169,7 +169,17 @@ pub fn expand(
     if any_correction {
         expanded.did_you_mean = Some(corrected_words.join(" "));
     }
-    for synonym in synonyms.expand(&parsed.words) {
+    // The groups of the words as typed, and of the corrected words: `sistr` is `sister`,
+    // a loved one.
+    let mut found = synonyms.expand(&parsed.words);
+    if any_correction {
+        for synonym in synonyms.expand(&corrected_words) {
+            if !found.contains(&synonym) {
+                found.push(synonym);
+            }
+        }
+    }
+    for synonym in found {
         expanded.alternatives.push(Alternative {
             text: synonym.text,
             lang: Some(synonym.lang),
@@ -190,7 +200,7 @@ mod tests {
 
     fn vocabulary() -> Vocabulary {
         let text = "La trousse médicolégale et le consentement. Harcèlement sexuel. Violence.";
-        Vocabulary::of(&[Document::example(text)])
+        Vocabulary::of(&[Document::example(text)], [])
     }
 
     fn expand_(query: &str) -> Expanded {
@@ -241,6 +251,39 @@ mod tests {
             expanded.did_you_mean.as_deref(),
             Some("consentement harcelement sexuel")
         );
+    }
+
+    /// The synonyms' words are in the vocabulary: a misspelling of one is corrected to it,
+    /// and the group of the corrected word is searched.
+    #[test]
+    fn a_misspelt_synonym_is_corrected_and_brings_its_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synonyms.toml");
+        std::fs::write(&path, "[[group]]\nfr = [\"proche\", \"frangine\"]\n").unwrap();
+        let synonyms = Synonyms::load(&path).unwrap();
+        let text = "Soutenir un proche.";
+        let vocabulary = Vocabulary::of(&[Document::example(text)], synonyms.terms());
+        let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default());
+        let query = "soutenir ma franigne ";
+        let expanded = expand(
+            query,
+            &ParsedQuery::parse(query),
+            &Corrections::new(&vocabulary),
+            &matcher,
+            &Analyzers::default(),
+            &|_| false,
+            false,
+        );
+        assert_eq!(
+            expanded.did_you_mean.as_deref(),
+            Some("soutenir ma frangine")
+        );
+        let found = texts(&expanded);
+        assert!(
+            found.contains(&("frangine", BEST_CORRECTION_WEIGHT)),
+            "{found:?}"
+        );
+        assert!(found.contains(&("proche", SYNONYM_WEIGHT)), "{found:?}");
     }
 
     #[test]
