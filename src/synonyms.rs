@@ -196,16 +196,21 @@ impl Matcher {
         let mut analyzers = self.analyzers.clone();
         // Each term found, by group: which term, and the words it covers.
         let mut matched: BTreeMap<usize, Vec<(usize, Range<usize>)>> = BTreeMap::new();
+        // The words analysed together, one stream per analyzer rather than one per word;
+        // each word's end in the joined text tells which word a stem comes from.
+        let joined = words.join(" ");
+        let ends: Vec<usize> = (words.iter())
+            .scan(0, |end, word| {
+                *end += word.len() + 1;
+                Some(*end - 1)
+            })
+            .collect();
+        let word_at = |offset: usize| ends.partition_point(|&end| end <= offset);
         for key in KEYS {
             // The query's stems (or words), each with the word it comes from.
-            let typed: Vec<(String, usize)> = words
-                .iter()
-                .enumerate()
-                .flat_map(|(i, word)| {
-                    stems(&mut analyzers, key, word)
-                        .into_iter()
-                        .map(move |(s, _)| (s, i))
-                })
+            let typed: Vec<(String, usize)> = stems(&mut analyzers, key, &joined)
+                .into_iter()
+                .map(|(stem, offset)| (stem, word_at(offset)))
                 .collect();
             for (at, (stem, _)) in typed.iter().enumerate() {
                 let Some(candidates) = self.starts[key.analyzer()].get(stem) else {
