@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{IndexAnalyzers, tokens};
+use crate::analysis::{IndexAnalyzers, is_stop_word, tokens};
 use crate::language::Lang;
 
 /// The groups as the organisation wrote them; kept with the index it was built with.
@@ -162,7 +162,14 @@ impl Matcher {
                     .map(|(lang, term)| {
                         let mut key = Key::Stems(lang);
                         let mut sequence = stems(&mut learning, key, term);
-                        if sequence.is_empty() {
+                        // A term whose stems are all stop words of some language (none, a
+                        // loanword the stemmer mangles: French `queer` → `que`, or an
+                        // acronym: French `ITS` → `it`) would match any query with those
+                        // words: it is compared by its words as written.
+                        let stop = |(stem, _): &(String, usize)| {
+                            Lang::ALL.into_iter().any(|other| is_stop_word(other, stem))
+                        };
+                        if sequence.iter().all(stop) {
                             key = Key::Words;
                             sequence = stems(&mut learning, key, term);
                         }
@@ -344,6 +351,27 @@ es = ["violación"]
                 "{query}: {found:?}"
             );
         }
+    }
+
+    /// French and Spanish stem `queer` as `que`, French `ITS` as `it`: compared by their
+    /// stems, they would match every query with `qué` or `it`. A term whose stems are all
+    /// stop words of some language is compared as written.
+    #[test]
+    fn a_term_that_stems_to_stop_words_matches_only_as_written() {
+        let file = "[[group]]\nfr = [\"queer\", \"queers\"]\nes = [\"queer\", \"LGBTQ+\"]\n\n[[group]]\nfr = [\"ITS\", \"ITSS\"]\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synonyms.toml");
+        std::fs::write(&path, file).unwrap();
+        let matcher = Matcher::new(&Synonyms::load(&path).unwrap(), &IndexAnalyzers::default());
+        let found = |query: &str| {
+            let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
+            matcher.expand(&typed).len()
+        };
+        assert_eq!(found("qué hago"), 0);
+        assert_eq!(found("que hacer"), 0);
+        assert_eq!(found("is it rape"), 0);
+        assert!(found("dépistage ITS") > 0);
+        assert!(found("persona queer") > 0);
     }
 
     #[test]
