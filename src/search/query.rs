@@ -461,18 +461,18 @@ fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let weighted = weighted_fields(fields, lang);
     for token in found {
-        let query = postings
-            .weighed_term(&weighted, &token.text)
-            .unwrap_or_else(|| {
-                let each = weighted.map(|(field, boost)| {
-                    (
-                        Occur::Should,
-                        boosted(term_query(postings, field, &token.text), boost),
-                    )
-                });
-                Box::new(BooleanQuery::new(each.into()))
-            });
-        clauses.push((Occur::Should, query));
+        if let Some(query) = postings.weighed_term(&weighted, &token.text) {
+            clauses.push((Occur::Should, query));
+            continue;
+        }
+        // Else a clause per field that has the word, beside the others (not nested: on a
+        // large index a union per word would visit every match once more).
+        for (field, boost) in weighted {
+            if (against.share)(field, &token.text) > 0.0 {
+                let query = term_query(postings, field, &token.text);
+                clauses.push((Occur::Should, boosted(query, boost)));
+            }
+        }
     }
     if found.len() > 1 {
         let phrase = PhraseQuery::new_with_offset_and_slop(
