@@ -145,7 +145,13 @@ impl Matcher {
     /// Analyses every term of every group, once, when an index is opened, with the
     /// index's analyzers (`registered`): their memos learn the groups' words, which
     /// queries then read, and a query's synonyms, searched, are analysed from memory.
-    pub fn new(synonyms: &Synonyms, registered: &IndexAnalyzers) -> Matcher {
+    /// `common(lang, stem)` tells a stem that too many of the language's texts have to
+    /// stand for a term of several words alone.
+    pub fn new(
+        synonyms: &Synonyms,
+        registered: &IndexAnalyzers,
+        common: &dyn Fn(Lang, &str) -> bool,
+    ) -> Matcher {
         let slot = |key| match key {
             Key::Stems(lang) => Some(lang),
             Key::Words => None,
@@ -169,7 +175,15 @@ impl Matcher {
                         let stop = |(stem, _): &(String, usize)| {
                             Lang::ALL.into_iter().any(|other| is_stop_word(other, stem))
                         };
-                        if sequence.iter().all(stop) {
+                        // So is a term of several words left with one stem that most
+                        // texts have (`qué hacer` → `hac`, `que faire` → `fair`): it
+                        // would match every query with `hace` or `faire`.
+                        let written = stems(&mut learning, Key::Words, term).len();
+                        let one_common = match sequence.as_slice() {
+                            [(stem, _)] => written > 1 && common(lang, stem),
+                            _ => false,
+                        };
+                        if sequence.iter().all(stop) || one_common {
                             key = Key::Words;
                             sequence = stems(&mut learning, key, term);
                         }
@@ -282,7 +296,11 @@ fr = ["DPJ", "protection de la jeunesse"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, FILE).unwrap();
-        Matcher::new(&Synonyms::load(&path).unwrap(), &IndexAnalyzers::default())
+        Matcher::new(
+            &Synonyms::load(&path).unwrap(),
+            &IndexAnalyzers::default(),
+            &|_, _| false,
+        )
     }
 
     fn expand(query: &str) -> Vec<(Lang, String)> {
@@ -332,7 +350,11 @@ es = ["violación"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, file).unwrap();
-        let matcher = Matcher::new(&Synonyms::load(&path).unwrap(), &IndexAnalyzers::default());
+        let matcher = Matcher::new(
+            &Synonyms::load(&path).unwrap(),
+            &IndexAnalyzers::default(),
+            &|_, _| false,
+        );
         let table: &[(&str, usize, Range<usize>)] = &[
             ("morning after pill", 3, 0..3),
             ("MORNING-AFTER PILLS", 3, 0..2),
@@ -362,7 +384,11 @@ es = ["violación"]
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
         std::fs::write(&path, file).unwrap();
-        let matcher = Matcher::new(&Synonyms::load(&path).unwrap(), &IndexAnalyzers::default());
+        let matcher = Matcher::new(
+            &Synonyms::load(&path).unwrap(),
+            &IndexAnalyzers::default(),
+            &|_, _| false,
+        );
         let found = |query: &str| {
             let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
             matcher.expand(&typed).len()
@@ -372,6 +398,30 @@ es = ["violación"]
         assert_eq!(found("is it rape"), 0);
         assert!(found("dépistage ITS") > 0);
         assert!(found("persona queer") > 0);
+    }
+
+    /// `que faire` is left with the stem `fair` (`que` is a stop word): too common a stem
+    /// to stand for the term, so the term is compared as written.
+    #[test]
+    fn a_term_left_with_one_common_stem_matches_only_as_written() {
+        let file = "[[group]]\nfr = [\"que faire\", \"premières heures\"]\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synonyms.toml");
+        std::fs::write(&path, file).unwrap();
+        let synonyms = Synonyms::load(&path).unwrap();
+        let found = |common: &dyn Fn(Lang, &str) -> bool, query: &str| {
+            let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default(), common);
+            let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
+            matcher.expand(&typed).len()
+        };
+        let faire_is_common = |_: Lang, stem: &str| stem == "fair";
+        assert_eq!(found(&faire_is_common, "faire une plainte"), 0);
+        assert_eq!(found(&faire_is_common, "que faire maintenant"), 1);
+        assert_eq!(
+            found(&|_, _| false, "faire une plainte"),
+            1,
+            "a rare stem matches alone"
+        );
     }
 
     #[test]

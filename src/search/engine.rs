@@ -70,6 +70,10 @@ impl Engine {
             query::SynonymForms::new(&open.synonyms, &open.fields, &analyzers, &|field, text| {
                 terms.share(field, text)
             });
+        // A stem in more than this share of a language's passages is too common to stand
+        // alone for a synonym of several words.
+        let common = |lang: Lang, stem: &str| terms.share(open.fields.of(lang).body, stem) > 0.05;
+        let matcher = crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers, &common);
         let mut engine = Engine {
             postings: KnownPostings::find(
                 &searcher,
@@ -81,7 +85,7 @@ impl Engine {
             terms,
             searcher,
             titles: suggest::Titles::new(&open.manifest.documents),
-            synonyms: crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers),
+            synonyms: matcher,
             analyzers,
             open,
             detector,

@@ -207,7 +207,9 @@ mod tests {
     }
 
     fn expand_(query: &str) -> Expanded {
-        let matcher = Matcher::new(&Synonyms::default(), &IndexAnalyzers::default());
+        let matcher = Matcher::new(&Synonyms::default(), &IndexAnalyzers::default(), &|_, _| {
+            false
+        });
         expand(
             query,
             &ParsedQuery::parse(query),
@@ -266,7 +268,7 @@ mod tests {
         let synonyms = Synonyms::load(&path).unwrap();
         let text = "Soutenir un proche.";
         let vocabulary = Vocabulary::of(&[Document::example(text)], synonyms.terms());
-        let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default());
+        let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default(), &|_, _| false);
         let query = "soutenir ma franigne ";
         let expanded = expand(
             query,
