@@ -292,21 +292,30 @@ en = ["rape kit", "forensic kit"]
 fr = ["DPJ", "protection de la jeunesse"]
 "#;
 
-    fn matcher() -> Matcher {
+    /// The matcher of a synonyms file's `text`, with the stems `common` says are common.
+    fn matcher_of(text: &str, common: &dyn Fn(Lang, &str) -> bool) -> Matcher {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synonyms.toml");
-        std::fs::write(&path, FILE).unwrap();
+        std::fs::write(&path, text).unwrap();
         Matcher::new(
             &Synonyms::load(&path).unwrap(),
             &IndexAnalyzers::default(),
-            &|_, _| false,
+            common,
         )
     }
 
+    /// A query's words, as the engine hands them over.
+    fn words(query: &str) -> Vec<String> {
+        query.split_whitespace().map(String::from).collect()
+    }
+
+    fn matcher() -> Matcher {
+        matcher_of(FILE, &|_, _| false)
+    }
+
     fn expand(query: &str) -> Vec<(Lang, String)> {
-        let words: Vec<String> = query.split_whitespace().map(String::from).collect();
         matcher()
-            .expand(&words)
+            .expand(&words(query))
             .into_iter()
             .map(|e| (e.lang, e.text))
             .collect()
@@ -347,14 +356,7 @@ en = ["morning-after pill", "emergency contraception"]
 fr = ["pilule du lendemain"]
 es = ["violación"]
 "#;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("synonyms.toml");
-        std::fs::write(&path, file).unwrap();
-        let matcher = Matcher::new(
-            &Synonyms::load(&path).unwrap(),
-            &IndexAnalyzers::default(),
-            &|_, _| false,
-        );
+        let matcher = matcher_of(file, &|_, _| false);
         let table: &[(&str, usize, Range<usize>)] = &[
             ("morning after pill", 3, 0..3),
             ("MORNING-AFTER PILLS", 3, 0..2),
@@ -364,12 +366,11 @@ es = ["violación"]
             ("violacion", 3, 0..1),
             ("morning pill", 0, 0..0),
         ];
-        for (query, count, words) in table {
-            let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
-            let found = matcher.expand(&typed);
+        for (query, count, covered) in table {
+            let found = matcher.expand(&words(query));
             assert_eq!(found.len(), *count, "{query}: {found:?}");
             assert!(
-                found.iter().all(|e| e.words == *words),
+                found.iter().all(|e| e.words == *covered),
                 "{query}: {found:?}"
             );
         }
@@ -381,18 +382,8 @@ es = ["violación"]
     #[test]
     fn a_term_that_stems_to_stop_words_matches_only_as_written() {
         let file = "[[group]]\nfr = [\"queer\", \"queers\"]\nes = [\"queer\", \"LGBTQ+\"]\n\n[[group]]\nfr = [\"ITS\", \"ITSS\"]\n";
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("synonyms.toml");
-        std::fs::write(&path, file).unwrap();
-        let matcher = Matcher::new(
-            &Synonyms::load(&path).unwrap(),
-            &IndexAnalyzers::default(),
-            &|_, _| false,
-        );
-        let found = |query: &str| {
-            let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
-            matcher.expand(&typed).len()
-        };
+        let matcher = matcher_of(file, &|_, _| false);
+        let found = |query: &str| matcher.expand(&words(query)).len();
         assert_eq!(found("qué hago"), 0);
         assert_eq!(found("que hacer"), 0);
         assert_eq!(found("is it rape"), 0);
@@ -405,14 +396,8 @@ es = ["violación"]
     #[test]
     fn a_term_left_with_one_common_stem_matches_only_as_written() {
         let file = "[[group]]\nfr = [\"que faire\", \"premières heures\"]\n";
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("synonyms.toml");
-        std::fs::write(&path, file).unwrap();
-        let synonyms = Synonyms::load(&path).unwrap();
         let found = |common: &dyn Fn(Lang, &str) -> bool, query: &str| {
-            let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default(), common);
-            let typed: Vec<String> = query.split_whitespace().map(String::from).collect();
-            matcher.expand(&typed).len()
+            matcher_of(file, common).expand(&words(query)).len()
         };
         let faire_is_common = |_: Lang, stem: &str| stem == "fair";
         assert_eq!(found(&faire_is_common, "faire une plainte"), 0);
