@@ -101,8 +101,10 @@ pub struct Matcher {
 /// A term as it is compared: how, and the sequence of stems or words.
 type Term = (Key, Vec<String>);
 
-/// How a term is compared with a query: by its stems in its language, or, for a term made
-/// only of stop words (`what to do`, `que faire`), by its words as written, folded.
+/// How a term is compared with a query: by its stems in its language, or by its words as
+/// written, folded, for a term whose stems would match far more than it means: stems that
+/// are all stop words (`what to do`; `queer`, which French stems to `que`), or a single
+/// common stem left of several words (`que faire` → `fair`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
     Stems(Lang),
@@ -175,12 +177,14 @@ impl Matcher {
                         let stop = |(stem, _): &(String, usize)| {
                             Lang::ALL.into_iter().any(|other| is_stop_word(other, stem))
                         };
-                        // So is a term of several words left with one stem that most
+                        // So is a term of several words left with one stem that many
                         // texts have (`qué hacer` → `hac`, `que faire` → `fair`): it
                         // would match every query with `hace` or `faire`.
-                        let written = stems(&mut learning, Key::Words, term).len();
                         let one_common = match sequence.as_slice() {
-                            [(stem, _)] => written > 1 && common(lang, stem),
+                            [(stem, _)] => {
+                                common(lang, stem)
+                                    && stems(&mut learning, Key::Words, term).len() > 1
+                            }
                             _ => false,
                         };
                         if sequence.iter().all(stop) || one_common {
@@ -361,6 +365,7 @@ es = ["violación"]
             ("morning after pill", 3, 0..3),
             ("MORNING-AFTER PILLS", 3, 0..2),
             ("need morning after pill now", 3, 1..4),
+            ("ayúdame morning after pill", 3, 1..4),
             ("pilules lendemain", 3, 0..2),
             ("violaciones que hacer", 3, 0..1),
             ("violacion", 3, 0..1),
@@ -395,12 +400,13 @@ es = ["violación"]
     /// to stand for the term, so the term is compared as written.
     #[test]
     fn a_term_left_with_one_common_stem_matches_only_as_written() {
-        let file = "[[group]]\nfr = [\"que faire\", \"premières heures\"]\n";
+        let file = "[[group]]\nfr = [\"que faire\", \"premières heures\"]\n\n[[group]]\nfr = [\"trousse\", \"kit\"]\n";
         let found = |common: &dyn Fn(Lang, &str) -> bool, query: &str| {
             matcher_of(file, common).expand(&words(query)).len()
         };
         let faire_is_common = |_: Lang, stem: &str| stem == "fair";
         assert_eq!(found(&faire_is_common, "faire une plainte"), 0);
+        assert_eq!(found(&|_, _| true, "une trousse"), 1, "a term of one word");
         assert_eq!(found(&faire_is_common, "que faire maintenant"), 1);
         assert_eq!(
             found(&|_, _| false, "faire une plainte"),

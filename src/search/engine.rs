@@ -70,16 +70,19 @@ impl Engine {
             query::SynonymForms::new(&open.synonyms, &open.fields, &analyzers, &|field, text| {
                 terms.share(field, text)
             });
-        // A stem in more than this share of a language's passages is too common to stand
-        // alone for a synonym of several words.
-        let common = |lang: Lang, stem: &str| terms.share(open.fields.of(lang).body, stem) > 0.05;
+        // A stem in the text of more than this share of all passages (about three times as
+        // many of its own language's) is too common to stand alone for a synonym of
+        // several words: as common as a synonym that is not searched.
+        let common = |lang: Lang, stem: &str| {
+            terms.share(open.fields.of(lang).body, stem) > query::COMMON_SYNONYM_SHARE
+        };
         let matcher = crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers, &common);
         let mut engine = Engine {
             postings: KnownPostings::find(
                 &searcher,
                 &terms,
                 synonym_forms.phrases(),
-                &query::weighed_field_sets(&open.fields),
+                &query::weighted_field_sets(&open.fields),
             ),
             synonym_forms,
             terms,

@@ -1,16 +1,17 @@
 //! Words searched besides those typed, each weighted below the literal words:
 //! - the last word as a prefix (search-as-you-type), unless the query ends with a space:
 //!   `trousse médicol` also searches `médicolégale`;
-//! - corrections of words the corpus does not have, from its own vocabulary: one edit for
-//!   words of 5 to 8 characters, two from 9, a transposition counting as one; never for
-//!   shorter words, acronyms or numbers. Words the corpus has are never "corrected": better
-//!   to find nothing than something wrong;
-//! - the other terms of synonym and concept groups, in their own languages.
+//! - corrections of words the vocabulary does not have, from the vocabulary (the corpus's
+//!   words and its synonyms'): one edit for words of 5 to 8 characters, two from 9, a
+//!   transposition counting as one; never for shorter words, acronyms or numbers. Words it
+//!   has are never "corrected": better to find nothing than something wrong;
+//! - the other terms of synonym and concept groups, in their own languages, for the words
+//!   as typed and as corrected.
 
 use std::cell::RefCell;
 
 use crate::index::{Vocabulary, Word};
-use crate::synonyms::Matcher;
+use crate::synonyms::{Expansion, Matcher};
 
 use super::query::{Alternative, Analyzers, ParsedQuery};
 
@@ -173,12 +174,17 @@ pub fn expand(
         expanded.did_you_mean = Some(corrected_words.join(" "));
     }
     // The groups of the words as typed, and of the corrected words: `sistr` is `sister`,
-    // a loved one.
+    // a loved one. A term both bring is searched once, for the words of both.
     let mut found = synonyms.expand(&parsed.words);
     if any_correction {
         for synonym in synonyms.expand(&corrected_words) {
-            if !found.contains(&synonym) {
-                found.push(synonym);
+            let same = |s: &&mut Expansion| s.lang == synonym.lang && s.text == synonym.text;
+            match found.iter_mut().find(same) {
+                Some(known) => {
+                    known.words = known.words.start.min(synonym.words.start)
+                        ..known.words.end.max(synonym.words.end);
+                }
+                None => found.push(synonym),
             }
         }
     }
@@ -269,16 +275,18 @@ mod tests {
         let text = "Soutenir un proche.";
         let vocabulary = Vocabulary::of(&[Document::example(text)], synonyms.terms());
         let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default(), &|_, _| false);
-        let query = "soutenir ma franigne ";
-        let expanded = expand(
-            query,
-            &ParsedQuery::parse(query),
-            &Corrections::new(&vocabulary),
-            &matcher,
-            &Analyzers::default(),
-            &|_| false,
-            false,
-        );
+        let expand_ = |query: &str| {
+            expand(
+                query,
+                &ParsedQuery::parse(query),
+                &Corrections::new(&vocabulary),
+                &matcher,
+                &Analyzers::default(),
+                &|_| false,
+                false,
+            )
+        };
+        let expanded = expand_("soutenir ma franigne ");
         assert_eq!(
             expanded.did_you_mean.as_deref(),
             Some("soutenir ma frangine")
@@ -289,6 +297,13 @@ mod tests {
             "{found:?}"
         );
         assert!(found.contains(&("proche", SYNONYM_WEIGHT)), "{found:?}");
+        // Typed and corrected, the same group: its terms once, for both words.
+        let twice = expand_("frangine franigne ");
+        let proche: Vec<&Alternative> = (twice.alternatives.iter())
+            .filter(|a| a.text == "proche")
+            .collect();
+        assert_eq!(proche.len(), 1, "{:?}", twice.alternatives);
+        assert_eq!(proche[0].words, 0..2);
     }
 
     #[test]

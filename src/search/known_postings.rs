@@ -1,7 +1,9 @@
 //! The index's postings, scored, found once: for every term of every text field, and for
 //! every multiword term of the synonym groups (`morning-after pill`, `trousse
 //! médico-légale`) on each field a query searches it in, the passages that have it with
-//! the score tantivy's term or phrase query gives them (BM25, boost 1).
+//! the score tantivy's term or phrase query gives them (BM25, boost 1); and for every
+//! term, its passages on a language's title, summary, heading and text together, each
+//! with the weighted sum of its scores there (a plain word's clause).
 //!
 //! A search's clauses are dozens of terms and phrases in three languages and several
 //! fields; started as tantivy queries, each walks a term dictionary, decodes postings
@@ -29,14 +31,15 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 pub const MAX_KEPT_ENTRIES: usize = 2_000_000;
 
 /// The largest index whose postings are found beforehand. The shipped corpus (442
-/// passages): 9,501 terms and the 944 synonym phrases searched, found in 25 ms.
+/// passages; its terms, its synonym phrases and their sums over each language's fields)
+/// is ready to search about 110 ms after the server starts.
 pub const MAX_PASSAGES: u64 = 20_000;
 
 /// A phrase on one field: its terms' texts, each with its position from the first.
 pub type Phrase = (Field, Vec<(usize, String)>);
 
 /// Fields a word is searched on together, each with its weight.
-pub type WeighedFields = Vec<(Field, f32)>;
+pub type WeightedFields = Vec<(Field, f32)>;
 
 /// The terms and phrases found, each with its passages and their scores.
 #[derive(Default)]
@@ -45,7 +48,7 @@ pub struct KnownPostings {
     terms: Vec<FxHashMap<Box<str>, Arc<Matches>>>,
     /// For each set of weighted fields a search sums a word over (a language's title,
     /// summary, heading and text): a term's text → its query on all of them.
-    weighed: Vec<(WeighedFields, FxHashMap<Box<str>, KnownQuery>)>,
+    weighted: Vec<(WeightedFields, FxHashMap<Box<str>, KnownQuery>)>,
     phrases: FxHashMap<Phrase, Arc<Matches>>,
 }
 
@@ -77,7 +80,7 @@ pub fn phrase_terms((field, positioned): &Phrase) -> Vec<(usize, Term)> {
 impl KnownPostings {
     /// Finds each of `phrases`, then every term of the text fields (phrases first: they
     /// cost searches the most), scored with `statistics` as searches are, then each
-    /// term's weighed sum over each set of fields of `weighed`, until
+    /// term's weighted sum over each set of fields of `weighted`, until
     /// [`MAX_KEPT_ENTRIES`] entries are kept; none in an index of more than
     /// [`MAX_PASSAGES`] passages. What cannot be searched, or comes past the limit, is
     /// left to tantivy's queries.
@@ -85,16 +88,16 @@ impl KnownPostings {
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
         phrases: impl IntoIterator<Item = Phrase>,
-        weighed: &[WeighedFields],
+        weighted: &[WeightedFields],
     ) -> KnownPostings {
-        Self::find_within(searcher, statistics, phrases, weighed, MAX_KEPT_ENTRIES)
+        Self::find_within(searcher, statistics, phrases, weighted, MAX_KEPT_ENTRIES)
     }
 
     fn find_within(
         searcher: &Searcher,
         statistics: &dyn Bm25StatisticsProvider,
         phrases: impl IntoIterator<Item = Phrase>,
-        weighed: &[WeighedFields],
+        weighted: &[WeightedFields],
         max_kept: usize,
     ) -> KnownPostings {
         let mut known = KnownPostings::default();
@@ -141,7 +144,7 @@ impl KnownPostings {
                 }
             }
         }
-        for fields in weighed {
+        for fields in weighted {
             let mut queries = FxHashMap::default();
             for text in known.texts_on(fields) {
                 let Some(query) = known.sum_on(fields, text) else {
@@ -153,7 +156,7 @@ impl KnownPostings {
                 }
                 queries.insert(text.into(), query);
             }
-            known.weighed.push((fields.clone(), queries));
+            known.weighted.push((fields.clone(), queries));
         }
         known
     }
@@ -169,8 +172,8 @@ impl KnownPostings {
         texts
     }
 
-    /// The query for `text` on each of `fields`, weighed, from the terms found on them;
-    /// `None` if a field's terms were not all found (the limit was reached).
+    /// The query for `text` on each of `fields`, weighted, from the terms found on them;
+    /// `None` if none of the fields has it (or one is not a text field).
     fn sum_on(&self, fields: &[(Field, f32)], text: &str) -> Option<KnownQuery> {
         let mut lists = Vec::with_capacity(fields.len());
         for &(field, weight) in fields {
@@ -186,7 +189,7 @@ impl KnownPostings {
                         Some((&found[..], weight))
                     })
                     .collect();
-                (segment, weighed_sum(&in_segment))
+                (segment, weighted_sum(&in_segment))
             })
             .collect();
         Some(KnownQuery {
@@ -218,13 +221,13 @@ impl KnownPostings {
         }))
     }
 
-    /// The query for `text` on each of `fields`, weighed (one of the sets given when the
+    /// The query for `text` on each of `fields`, weighted (one of the sets given when the
     /// postings were found): every passage that has it on one of them, scored with the
     /// sum of its weighted scores there. That is what a union of the fields' boosted term
     /// queries gives (but for the last bits of a float), as one list: one clause to walk
     /// instead of one per field.
-    pub fn weighed_term(&self, fields: &[(Field, f32)], text: &str) -> Option<Box<dyn Query>> {
-        let (_, queries) = self.weighed.iter().find(|(set, _)| set == fields)?;
+    pub fn weighted_term(&self, fields: &[(Field, f32)], text: &str) -> Option<Box<dyn Query>> {
+        let (_, queries) = self.weighted.iter().find(|(set, _)| set == fields)?;
         Some(Box::new(queries.get(text)?.clone()))
     }
 
@@ -245,7 +248,7 @@ impl KnownPostings {
 
 /// Lists of passages in order, each with its weight, as one list in order: each passage
 /// once, with the sum of its weighted scores (in the lists' order).
-fn weighed_sum(lists: &[(&[(DocId, Score)], f32)]) -> SegmentMatches {
+fn weighted_sum(lists: &[(&[(DocId, Score)], f32)]) -> SegmentMatches {
     let mut next = vec![0; lists.len()];
     let mut summed =
         Vec::with_capacity(lists.iter().map(|(list, _)| list.len()).max().unwrap_or(0));
@@ -427,9 +430,9 @@ mod tests {
             ],
         ];
         for passages in segments {
-            for (passage, heading) in passages {
+            for (passage, title_text) in passages {
                 writer
-                    .add_document(doc!(text => *passage, title => *heading))
+                    .add_document(doc!(text => *passage, title => *title_text))
                     .unwrap();
             }
             writer.commit().unwrap();
@@ -528,33 +531,33 @@ mod tests {
         );
     }
 
-    /// A word on several weighed fields scores as the union of its boosted term queries,
+    /// A word on several weighted fields scores as the union of its boosted term queries,
     /// passage by passage, and visits each field's term for the excerpts; only the sets
     /// of fields asked for are found.
     #[test]
-    fn weighed_terms_score_as_the_union_of_their_fields() {
+    fn weighted_terms_score_as_the_union_of_their_fields() {
         let (searcher, text) = passages();
-        let weighed = vec![(title(&searcher), 3.0), (text, 1.0)];
-        let known = KnownPostings::find(&searcher, &searcher, [], std::slice::from_ref(&weighed));
+        let weighted = vec![(title(&searcher), 3.0), (text, 1.0)];
+        let known = KnownPostings::find(&searcher, &searcher, [], std::slice::from_ref(&weighted));
         for word in ["the", "morning", "after", "pill", "a", "nothing", "title"] {
-            let terms = weighed
+            let terms = weighted
                 .iter()
                 .map(|&(field, _)| Term::from_field_text(field, word));
             let union = BooleanQuery::union(
-                (terms.clone().zip(&weighed))
+                (terms.clone().zip(&weighted))
                     .map(|(term, &(_, boost))| {
                         let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
                         Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>
                     })
                     .collect(),
             );
-            let known_word = known.weighed_term(&weighed, word).unwrap();
+            let known_word = known.weighted_term(&weighted, word).unwrap();
             assert_scores_as(&searcher, &*known_word, &union);
             let expected: Vec<(Term, bool)> = terms.map(|term| (term, false)).collect();
             assert_eq!(visited(&*known_word), expected, "{word}");
         }
-        assert!(known.weighed_term(&weighed, "absent").is_none());
-        assert!(known.weighed_term(&[(text, 1.0)], "pill").is_none());
+        assert!(known.weighted_term(&weighted, "absent").is_none());
+        assert!(known.weighted_term(&[(text, 1.0)], "pill").is_none());
     }
 
     /// Known lists seek as postings do: a known phrase required beside a term query

@@ -24,7 +24,7 @@ use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
 
-use super::known_postings::{KnownPostings, Phrase, WeighedFields, phrase_terms};
+use super::known_postings::{KnownPostings, Phrase, WeightedFields, phrase_terms};
 
 /// Longer queries are cut: past this many words, more words add cost, not precision.
 pub const MAX_WORDS: usize = 32;
@@ -48,7 +48,7 @@ const PROXIMITY_SLOP: u32 = 2;
 /// not searched there: `sexual violence` for `rape`, say, is in nearly every passage of
 /// the guide, tells them apart little, and costs the most to collect. Dev slice of the
 /// blind set: MRR@10 0.864 → 0.869 at 0.05 (0.868 at 0.1 and 0.02, 0.854 at 0.01).
-const COMMON_SYNONYM_SHARE: f32 = 0.05;
+pub(super) const COMMON_SYNONYM_SHARE: f32 = 0.05;
 
 /// Words searched besides those typed, weighted below them: completions of the last
 /// word and corrections of unknown words (in every searched language), or synonyms
@@ -450,7 +450,7 @@ fn word_positions(words: &[String]) -> impl Fn(usize) -> usize + use<> {
     }
 }
 
-/// The words of one language on its title, heading and body fields, with a proximity
+/// The words of one language on its title, summary, heading and body fields, with a proximity
 /// bonus on the body when they appear together.
 fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option<Box<dyn Query>> {
     if found.is_empty() {
@@ -461,7 +461,7 @@ fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let weighted = weighted_fields(fields, lang);
     for token in found {
-        if let Some(query) = postings.weighed_term(&weighted, &token.text) {
+        if let Some(query) = postings.weighted_term(&weighted, &token.text) {
             clauses.push((Occur::Should, query));
             continue;
         }
@@ -487,7 +487,7 @@ fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// A phrase (or a single word) matched in the title, a heading or the text of any of
+/// A phrase (or a single word) matched in the title, summary, a heading or the text of any of
 /// `languages`, with their weights, and in the neutral field if asked.
 fn anywhere(
     text: &str,
@@ -522,7 +522,7 @@ fn anywhere(
 type Target = (Option<Lang>, Vec<(Field, f32)>);
 
 /// Where a text is searched: for each of `languages`, the language that analyses it and
-/// its title, headings and text (with the language's weight times the field's); and the
+/// its title, summary, headings and text (with the language's weight times the field's); and the
 /// neutral field if asked.
 fn targets(languages: &[(Lang, f32)], neutral: bool, fields: &Fields) -> Vec<Target> {
     let mut targets: Vec<Target> = languages
@@ -541,7 +541,7 @@ fn targets(languages: &[(Lang, f32)], neutral: bool, fields: &Fields) -> Vec<Tar
 
 /// The fields a plain word is searched on together, with their weights: each
 /// language's, for [`KnownPostings::find`].
-pub fn weighed_field_sets(fields: &Fields) -> Vec<WeighedFields> {
+pub fn weighted_field_sets(fields: &Fields) -> Vec<WeightedFields> {
     (Lang::ALL.into_iter())
         .map(|lang| weighted_fields(fields, lang).to_vec())
         .collect()

@@ -148,13 +148,34 @@ proptest! {
     }
 }
 
+/// Every language searched, French first.
+const FRENCH_FIRST: [(Lang, f32); 3] = [(Lang::Fr, 1.0), (Lang::En, 0.7), (Lang::Es, 0.7)];
+
+/// The query for `parsed` and its `alternatives` on the shipped corpus, in
+/// [`FRENCH_FIRST`], with `postings` found beforehand and `synonyms` worked out.
+fn build_against(
+    parsed: &super::ParsedQuery,
+    alternatives: &[super::query::Alternative],
+    postings: &super::known_postings::KnownPostings,
+    synonyms: &super::query::SynonymForms,
+) -> super::query::Built {
+    let (_, engine, _) = shipped();
+    let share = |field, text: &str| engine.terms.share(field, text);
+    let against = super::query::Against {
+        fields: &engine.open.fields,
+        analyzers: &engine.analyzers,
+        share: &share,
+        postings,
+        synonyms,
+    };
+    super::query::build(parsed, alternatives, &FRENCH_FIRST, &against, false)
+}
+
 /// The synonyms worked out when the engine is made are searched exactly as they would be
 /// worked out during a search: the same query, the same terms for coverage.
 #[test]
 fn prepared_synonyms_build_the_same_query() {
     let (_, engine, _) = shipped();
-    let languages = [(Lang::Fr, 1.0), (Lang::En, 0.7), (Lang::Es, 0.7)];
-    let share = |field, text: &str| engine.terms.share(field, text);
     let unprepared = super::query::SynonymForms::default();
     for text in [
         "rape kit",
@@ -164,18 +185,10 @@ fn prepared_synonyms_build_the_same_query() {
     ] {
         let parsed = super::ParsedQuery::parse(text);
         let corrections = super::expand::Corrections::new(&engine.open.vocabulary);
-        let (_, expanded) = engine.query(text, &parsed, &languages, None, &corrections);
+        let (_, expanded) = engine.query(text, &parsed, &FRENCH_FIRST, None, &corrections);
         assert!(expanded.alternatives.iter().any(|a| a.synonym), "{text}");
         let built = |synonyms| {
-            let against = super::query::Against {
-                fields: &engine.open.fields,
-                analyzers: &engine.analyzers,
-                share: &share,
-                postings: &engine.postings,
-                synonyms,
-            };
-            let built =
-                super::query::build(&parsed, &expanded.alternatives, &languages, &against, false);
+            let built = build_against(&parsed, &expanded.alternatives, &engine.postings, synonyms);
             let words: Vec<_> = (built.words.iter())
                 .map(|w| (w.typed.clone(), w.synonym.clone()))
                 .collect();
@@ -183,4 +196,54 @@ fn prepared_synonyms_build_the_same_query() {
         };
         assert_eq!(built(&engine.synonym_forms), built(&unprepared), "{text}");
     }
+}
+
+/// Plain words read from the lists found beforehand (a word's fields summed into one
+/// list) find the passages, with the scores, that tantivy's queries on each field find
+/// (the path of an index too large for the lists).
+#[test]
+fn known_lists_score_as_the_fields_queries() {
+    use tantivy::collector::TopDocs;
+    let (_, engine, _) = shipped();
+    let none = super::known_postings::KnownPostings::default();
+    for text in [
+        "consentement",
+        "trousse médicolégale délai",
+        "what to do after rape",
+    ] {
+        let parsed = super::ParsedQuery::parse(text);
+        let found = |postings| {
+            let built = build_against(&parsed, &[], postings, &engine.synonym_forms);
+            let top = TopDocs::with_limit(20).order_by_score();
+            (engine.searcher)
+                .search_with_statistics_provider(&*built.query, &top, &engine.terms)
+                .unwrap()
+        };
+        let (known, computed) = (found(&engine.postings), found(&none));
+        assert!(!known.is_empty(), "{text}");
+        assert_eq!(known.len(), computed.len(), "{text}");
+        for ((a, _), (b, _)) in known.iter().zip(&computed) {
+            assert!((a - b).abs() <= 1e-4 * b, "{text}: {a} ≠ {b}");
+        }
+    }
+}
+
+/// A word that only a document's summary has finds that document.
+#[test]
+fn a_word_only_in_a_summary_finds_its_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+    for (key, summary) in [
+        ("alpha", "Tout sur les zibelines."),
+        ("beta", "Autre chose."),
+    ] {
+        let path = corpus.join(format!("guide/fr/{key}.md"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = format!("---\ntitle: Titre {key}\nsummary: \"{summary}\"\n---\nUn texte.\n");
+        std::fs::write(&path, text).unwrap();
+    }
+    let engine = crate::eval::engine_over(&corpus, &index, Arc::new(Detector::new())).unwrap();
+    let response = engine.search(&SearchRequest::new("zibelines")).unwrap();
+    let ids: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["guide/fr/alpha"]);
 }
