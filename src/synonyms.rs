@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{IndexAnalyzers, is_stop_word, tokens};
+use crate::analysis::{IndexAnalyzers, is_acronym, is_stop_word, tokens};
 use crate::language::Lang;
 
 /// The groups as the organisation wrote them; kept with the index it was built with.
@@ -103,12 +103,16 @@ type Term = (Key, Vec<String>);
 
 /// How a term is compared with a query: by its stems in its language, or by its words as
 /// written, folded, for a term whose stems would match far more than it means: stems that
-/// are all stop words (`what to do`; `queer`, which French stems to `que`), or a single
-/// common stem left of several words (`que faire` → `fair`).
+/// are all stop words (`what to do`; `queer`, which French stems to `que`; the acronym
+/// `ITS`, stemmed `it`), or a single common stem left of several words (`que faire` →
+/// `fair`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
     Stems(Lang),
     Words,
+    /// As written too, but only against a word typed in capitals: `ITS` (sexually
+    /// transmitted infections, in French and Spanish) is not the English `its`.
+    Acronym,
 }
 
 /// The stems of `text` in `lang`, one per position: the parts of a compound rather than
@@ -138,7 +142,7 @@ impl Key {
     fn analyzer(self) -> usize {
         match self {
             Key::Stems(lang) => lang.ordinal() as usize,
-            Key::Words => 3,
+            Key::Words | Key::Acronym => 3,
         }
     }
 }
@@ -156,7 +160,7 @@ impl Matcher {
     ) -> Matcher {
         let slot = |key| match key {
             Key::Stems(lang) => Some(lang),
-            Key::Words => None,
+            Key::Words | Key::Acronym => None,
         };
         let mut learning = KEYS.map(|key| registered.for_corpus(slot(key)));
         let groups: Vec<(Group, Vec<Term>)> = synonyms
@@ -188,7 +192,11 @@ impl Matcher {
                             _ => false,
                         };
                         if sequence.iter().all(stop) || one_common {
-                            key = Key::Words;
+                            key = if is_acronym(term) {
+                                Key::Acronym
+                            } else {
+                                Key::Words
+                            };
                             sequence = stems(&mut learning, key, term);
                         }
                         (key, sequence.into_iter().map(|(s, _)| s).collect())
@@ -242,11 +250,13 @@ impl Matcher {
                     continue;
                 };
                 for &(group, term) in candidates {
-                    let sequence = &self.groups[group].1[term].1;
+                    let (term_key, sequence) = &self.groups[group].1[term];
                     let Some(window) = typed.get(at..at + sequence.len()) else {
                         continue;
                     };
-                    if window.iter().map(|(s, _)| s).eq(sequence.iter()) {
+                    let as_typed = *term_key != Key::Acronym
+                        || window.iter().all(|&(_, word)| is_acronym(&words[word]));
+                    if as_typed && window.iter().map(|(s, _)| s).eq(sequence.iter()) {
                         let covered = window[0].1..window[window.len() - 1].1 + 1;
                         matched.entry(group).or_default().push((term, covered));
                     }
@@ -383,7 +393,8 @@ es = ["violación"]
 
     /// French and Spanish stem `queer` as `que`, French `ITS` as `it`: compared by their
     /// stems, they would match every query with `qué` or `it`. A term whose stems are all
-    /// stop words of some language is compared as written.
+    /// stop words of some language is compared as written, and an acronym only with a
+    /// word typed in capitals (English `its` is a stop word, not `ITS`).
     #[test]
     fn a_term_that_stems_to_stop_words_matches_only_as_written() {
         let file = "[[group]]\nfr = [\"queer\", \"queers\"]\nes = [\"queer\", \"LGBTQ+\"]\n\n[[group]]\nfr = [\"ITS\", \"ITSS\"]\n";
@@ -392,6 +403,11 @@ es = ["violación"]
         assert_eq!(found("qué hago"), 0);
         assert_eq!(found("que hacer"), 0);
         assert_eq!(found("is it rape"), 0);
+        assert_eq!(
+            found("its my fault"),
+            0,
+            "an acronym matches in capitals only"
+        );
         assert!(found("dépistage ITS") > 0);
         assert!(found("persona queer") > 0);
     }

@@ -76,6 +76,11 @@ fn stop_words(list: &[&str]) -> StopWordFilter {
     StopWordFilter::remove(list.iter().map(|w| w.to_string()))
 }
 
+/// Whether `word` is written as an acronym: two characters or more, none lowercase.
+pub fn is_acronym(word: &str) -> bool {
+    word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
+}
+
 /// Whether `word` (lowercase) is one of `lang`'s stop words: no content, but a sign of
 /// the language it is written in.
 pub fn is_stop_word(lang: Lang, word: &str) -> bool {

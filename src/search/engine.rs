@@ -385,7 +385,7 @@ impl Engine {
         let mut says_something = false;
         for word in words {
             let lowercase = word.to_lowercase();
-            says_something |= !expand::is_acronym(word);
+            says_something |= !crate::analysis::is_acronym(word);
             let stop: Vec<Lang> = Lang::ALL
                 .into_iter()
                 .filter(|&lang| crate::analysis::is_stop_word(lang, &lowercase))

@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 
+use crate::analysis::is_acronym;
 use crate::index::{Vocabulary, Word};
 use crate::synonyms::{Expansion, Matcher};
 
@@ -51,11 +52,6 @@ pub(super) fn tolerated_edits(word: &str) -> Option<usize> {
         5..=8 => Some(1),
         _ => Some(2),
     }
-}
-
-/// Whether `word` is written as an acronym: two characters or more, none lowercase.
-pub(super) fn is_acronym(word: &str) -> bool {
-    word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
 }
 
 /// The corpus's vocabulary, with the corrections of a search's unknown words found once:
