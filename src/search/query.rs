@@ -309,12 +309,29 @@ pub fn build(
     let word_of = word_positions(&parsed.words);
     let mut per_word: Vec<WordTerms> = parsed.words.iter().map(|_| WordTerms::default()).collect();
 
+    // The query's language, when it is more likely than the others (they come after it):
+    // a word it drops as a stop word is one of its function words (English `its`), not a
+    // word of another language (the French acronym `ITS`), so no language searches it.
+    let own = match languages {
+        [(first, likely), (_, next), ..] if likely > next && !stop_words => Some(*first),
+        _ => None,
+    };
+    let mut own_kept: Option<Vec<usize>> = None;
     let mut kept_by_each = Vec::new();
     for &(lang, weight) in languages {
         let all = analyzers.analyse(Some(lang), &words);
-        kept_by_each.push(all.iter().map(|t| t.position).collect::<Vec<_>>());
+        let kept: Vec<usize> = all.iter().map(|t| t.position).collect();
+        if Some(lang) == own {
+            own_kept = Some(kept.clone());
+        }
+        kept_by_each.push(kept);
         let found: Vec<AnalysedToken> = all
             .into_iter()
+            .filter(|t| {
+                own_kept
+                    .as_ref()
+                    .is_none_or(|own| own.contains(&t.position))
+            })
             .filter(|t| {
                 weighted_fields(fields, lang)
                     .iter()

@@ -151,9 +151,10 @@ proptest! {
 /// Every language searched, French first.
 const FRENCH_FIRST: [(Lang, f32); 3] = [(Lang::Fr, 1.0), (Lang::En, 0.7), (Lang::Es, 0.7)];
 
-/// The query for `parsed` and its `alternatives` on the shipped corpus, in
-/// [`FRENCH_FIRST`], with `postings` found beforehand and `synonyms` worked out.
+/// The query for `parsed` and its `alternatives` on the shipped corpus, in `languages`,
+/// with `postings` found beforehand and `synonyms` worked out.
 fn build_against(
+    languages: &[(Lang, f32)],
     parsed: &super::ParsedQuery,
     alternatives: &[super::query::Alternative],
     postings: &super::known_postings::KnownPostings,
@@ -168,7 +169,7 @@ fn build_against(
         postings,
         synonyms,
     };
-    super::query::build(parsed, alternatives, &FRENCH_FIRST, &against, false)
+    super::query::build(parsed, alternatives, languages, &against, false)
 }
 
 /// The synonyms worked out when the engine is made are searched exactly as they would be
@@ -188,7 +189,14 @@ fn prepared_synonyms_build_the_same_query() {
         let (_, expanded) = engine.query(text, &parsed, &FRENCH_FIRST, None, &corrections);
         assert!(expanded.alternatives.iter().any(|a| a.synonym), "{text}");
         let built = |synonyms| {
-            let built = build_against(&parsed, &expanded.alternatives, &engine.postings, synonyms);
+            let alternatives = &expanded.alternatives;
+            let built = build_against(
+                &FRENCH_FIRST,
+                &parsed,
+                alternatives,
+                &engine.postings,
+                synonyms,
+            );
             let words: Vec<_> = (built.words.iter())
                 .map(|w| (w.typed.clone(), w.synonym.clone()))
                 .collect();
@@ -213,7 +221,7 @@ fn known_lists_score_as_the_fields_queries() {
     ] {
         let parsed = super::ParsedQuery::parse(text);
         let found = |postings| {
-            let built = build_against(&parsed, &[], postings, &engine.synonym_forms);
+            let built = build_against(&FRENCH_FIRST, &parsed, &[], postings, &engine.synonym_forms);
             let top = TopDocs::with_limit(20).order_by_score();
             (engine.searcher)
                 .search_with_statistics_provider(&*built.query, &top, &engine.terms)
@@ -246,4 +254,28 @@ fn a_word_only_in_a_summary_finds_its_document() {
     let response = engine.search(&SearchRequest::new("zibelines")).unwrap();
     let ids: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["guide/fr/alpha"]);
+}
+
+/// A word the query's own language drops as a stop word is searched in no language:
+/// English `its` is not the French acronym `ITS` (stemmed `it`), unless the query is
+/// French.
+#[test]
+fn the_query_languages_stop_words_are_searched_in_no_language() {
+    let (_, engine, _) = shipped();
+    let parsed = super::ParsedQuery::parse("its");
+    let typed = |languages: &[(Lang, f32)]| {
+        let built = build_against(
+            languages,
+            &parsed,
+            &[],
+            &engine.postings,
+            &engine.synonym_forms,
+        );
+        built.words[0].typed.len()
+    };
+    assert_eq!(
+        typed(&[(Lang::En, 1.0), (Lang::Fr, 0.7), (Lang::Es, 0.7)]),
+        0
+    );
+    assert!(typed(&FRENCH_FIRST) > 0);
 }
