@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{IndexAnalyzers, is_acronym, is_stop_word, tokens};
+use crate::analysis::{IndexAnalyzers, is_acronym, is_stop_word, tokens, word_of_offset};
 use crate::language::Lang;
 
 /// The groups as the organisation wrote them; kept with the index it was built with.
@@ -229,16 +229,9 @@ impl Matcher {
         let mut analyzers = self.analyzers.clone();
         // Each term found, by group: which term, and the words it covers.
         let mut matched: BTreeMap<usize, Vec<(usize, Range<usize>)>> = BTreeMap::new();
-        // The words analysed together, one stream per analyzer rather than one per word;
-        // each word's end in the joined text tells which word a stem comes from.
+        // The words analysed together, one stream per analyzer rather than one per word.
         let joined = words.join(" ");
-        let ends: Vec<usize> = (words.iter())
-            .scan(0, |end, word| {
-                *end += word.len() + 1;
-                Some(*end - 1)
-            })
-            .collect();
-        let word_at = |offset: usize| ends.partition_point(|&end| end <= offset);
+        let word_at = word_of_offset(words);
         for key in KEYS {
             // The query's stems (or words), each with the word it comes from.
             let typed: Vec<(String, usize)> = stems(&mut analyzers, key, &joined)

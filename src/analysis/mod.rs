@@ -76,6 +76,22 @@ fn stop_words(list: &[&str]) -> StopWordFilter {
     StopWordFilter::remove(list.iter().map(|w| w.to_string()))
 }
 
+/// Which of `words`, joined by single spaces, a byte offset of the joined text is in (the
+/// last word for an offset past the end): a query's words are analysed together, and each
+/// token told its word by its offset.
+pub fn word_of_offset(words: &[String]) -> impl Fn(usize) -> usize + use<> {
+    let ends: Vec<usize> = (words.iter())
+        .scan(0, |end, word| {
+            *end += word.len() + 1;
+            Some(*end - 1)
+        })
+        .collect();
+    move |offset| {
+        let word = ends.partition_point(|&end| end <= offset);
+        word.min(ends.len().saturating_sub(1))
+    }
+}
+
 /// Whether `word` is written as an acronym: two characters or more, none lowercase.
 pub fn is_acronym(word: &str) -> bool {
     word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
@@ -195,6 +211,17 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalysedToken> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_of_the_joined_words_tells_its_word() {
+        let words: Vec<String> = ["ayúdame", "kit", "médico"].map(String::from).into();
+        let word_of = word_of_offset(&words);
+        // "ayúdame kit médico": `ayúdame` is bytes 0..8, `kit` 9..12, `médico` 13..20.
+        let table = [(0, 0), (7, 0), (9, 1), (11, 1), (13, 2), (19, 2), (40, 2)];
+        for (offset, word) in table {
+            assert_eq!(word_of(offset), word, "{offset}");
+        }
+    }
 
     /// The indexed forms of `text` in `lang`, alternatives at one position joined by `|`.
     fn forms(lang: Option<Lang>, text: &str) -> Vec<String> {

@@ -19,7 +19,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Q
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{AnalysedToken, IndexAnalyzers, tokens};
+use crate::analysis::{AnalysedToken, IndexAnalyzers, tokens, word_of_offset};
 use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
@@ -306,7 +306,7 @@ pub fn build(
     } = *against;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = parsed.words.join(" ");
-    let word_of = word_positions(&parsed.words);
+    let word_of = word_of_offset(&parsed.words);
     let mut per_word: Vec<WordTerms> = parsed.words.iter().map(|_| WordTerms::default()).collect();
 
     // The query's language, when it is more likely than the others (they come after it):
@@ -448,22 +448,6 @@ pub fn build(
     Built {
         query,
         words: per_word,
-    }
-}
-
-/// Which of `words` (joined by single spaces) a byte offset of the joined text is in.
-fn word_positions(words: &[String]) -> impl Fn(usize) -> usize + use<> {
-    let mut ends = Vec::with_capacity(words.len());
-    let mut end = 0;
-    for word in words {
-        end += word.len();
-        ends.push(end);
-        end += 1;
-    }
-    move |offset| {
-        ends.iter()
-            .position(|&end| offset < end)
-            .unwrap_or(ends.len().saturating_sub(1))
     }
 }
 
