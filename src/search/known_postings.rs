@@ -68,6 +68,12 @@ impl Matches {
             .map(|(_, found)| found.len().max(1))
             .sum()
     }
+
+    /// Its passages in segment `segment`, if that segment was searched.
+    fn in_segment(&self, segment: SegmentId) -> Option<&SegmentMatches> {
+        let (_, found) = self.by_segment.iter().find(|(id, _)| *id == segment)?;
+        Some(found)
+    }
 }
 
 /// A phrase's terms, each with its position from the first.
@@ -184,9 +190,7 @@ impl KnownPostings {
             .map(|&(segment, _)| {
                 let in_segment: Vec<(&[(DocId, Score)], f32)> = (lists.iter())
                     .filter_map(|&(matches, weight)| {
-                        let (_, found) =
-                            (matches?.by_segment.iter()).find(|(id, _)| *id == segment)?;
-                        Some((&found[..], weight))
+                        Some((&matches?.in_segment(segment)?[..], weight))
                     })
                     .collect();
                 (segment, weighted_sum(&in_segment))
@@ -206,8 +210,7 @@ impl KnownPostings {
         let value = term.value();
         let terms = self.terms.get(term.field().field_id() as usize)?;
         let matches = terms.get(value.as_str()?)?;
-        let (_, found) = matches.by_segment.iter().find(|(id, _)| *id == segment)?;
-        Some(found)
+        Some(matches.in_segment(segment)?)
     }
 
     /// The query for `text` on `field` if it was found, scoring as its term query does
@@ -342,9 +345,7 @@ struct KnownWeight(Arc<Matches>);
 impl Weight for KnownWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let segment = reader.segment_id();
-        let matches = (self.0.by_segment.iter())
-            .find(|(id, _)| *id == segment)
-            .map_or_else(|| Arc::from([]), |(_, matches)| matches.clone());
+        let matches = (self.0.in_segment(segment)).map_or_else(|| Arc::from([]), Arc::clone);
         Ok(Box::new(KnownScorer {
             matches,
             at: 0,
