@@ -102,10 +102,11 @@ fn run(lab: Lab) -> Result<()> {
             let dir = PathBuf::from("tests/relevance");
             let sets: Vec<PathBuf> = match (queries, slice) {
                 (Some(path), _) => vec![path],
-                (None, Some(name)) => vec![
-                    eval::slice_path(&dir, &name)
-                        .with_context(|| format!("no slice {name:?}: use tuned, dev, dev2 or test"))?,
-                ],
+                (None, Some(name)) => {
+                    vec![eval::slice_path(&dir, &name).with_context(|| {
+                        format!("no slice {name:?}: use tuned, dev, dev2 or test")
+                    })?]
+                }
                 (None, None) => eval::SLICES
                     .iter()
                     .map(|(_, file)| dir.join(file))

@@ -13,7 +13,7 @@ use tantivy::{DocId, Searcher, SegmentOrdinal, Term};
 use crate::index::Ordinals;
 
 use super::collect::documents_of_segment;
-use super::known_postings::KnownPostings;
+use super::known_postings::{KnownList, KnownPostings};
 use super::query::WordTerms;
 use super::request::SearchError;
 use super::term_statistics::TermStatistics;
@@ -72,8 +72,8 @@ pub fn of(
     let mut coverage = vec![0.0; ordinals.documents.len()];
     let documents = coverage.len().max(1) as f32;
     for word in words {
-        let typed = documents_having(postings, ordinals, &word.typed)?;
-        let synonym = documents_having(postings, ordinals, &word.synonym)?;
+        let typed = documents_having(postings, ordinals, &word.typed, &word.typed_known)?;
+        let synonym = documents_having(postings, ordinals, &word.synonym, &[])?;
         let having = typed.iter().filter(|&&f| f).count() as f32;
         // A word most documents have tells them apart less than a rare one.
         let weight = (1.0 + documents / (1.0 + having)).ln();
@@ -89,19 +89,27 @@ pub fn of(
 }
 
 /// Which documents have a passage with one of `forms` (each a term, or the terms of a
-/// phrase, all needed), by document ordinal (empty if there are none). The index has no
-/// deleted passages (a generation is built whole), so the postings are the passages.
+/// phrase, all needed) or in one of the `known` lists, by document ordinal (empty if there
+/// are none). The index has no deleted passages (a generation is built whole), so the
+/// postings are the passages.
 fn documents_having(
     postings: Postings,
     ordinals: &Ordinals,
     forms: &[Vec<Term>],
+    known: &[KnownList],
 ) -> Result<Vec<bool>, SearchError> {
-    if forms.is_empty() {
+    if forms.is_empty() && known.is_empty() {
         return Ok(Vec::new());
     }
     let mut found = vec![false; ordinals.documents.len()];
     for segment in 0..postings.searcher.segment_readers().len() as SegmentOrdinal {
         let document_of = documents_of_segment(ordinals, segment)?;
+        let id = postings.searcher.segment_reader(segment).segment_id();
+        for list in known {
+            for &(passage, _) in list.in_segment(id).unwrap_or_default() {
+                found[document_of[passage as usize] as usize] = true;
+            }
+        }
         for form in forms {
             let mark = |passage: DocId| {
                 found[document_of[passage as usize] as usize] = true;

@@ -234,6 +234,14 @@ impl KnownPostings {
         Some(Box::new(queries.get(text)?.clone()))
     }
 
+    /// The passages that have `text` on one of `fields` (one of the sets given when the
+    /// postings were found), if it was found: what [`KnownPostings::weighted_term`]
+    /// matches, for coverage.
+    pub fn weighted_passages(&self, fields: &[(Field, f32)], text: &str) -> Option<KnownList> {
+        let (_, queries) = self.weighted.iter().find(|(set, _)| set == fields)?;
+        Some(KnownList(queries.get(text)?.matches.clone()))
+    }
+
     /// The query for `phrase` if it was found, scoring as its phrase query does (but for
     /// the last bit of a float).
     pub fn phrase(&self, phrase: &Phrase) -> Option<Box<dyn Query>> {
@@ -315,6 +323,24 @@ fn search(
         by_segment.push((reader.segment_id(), found.into()));
     }
     Ok(Matches { by_segment })
+}
+
+/// The passages of a term, or of a word on several fields, found beforehand.
+#[derive(Clone, Debug)]
+pub struct KnownList(Arc<Matches>);
+
+impl KnownList {
+    /// Its passages in segment `segment`, in order, if that segment was searched.
+    pub fn in_segment(&self, segment: SegmentId) -> Option<&[(DocId, Score)]> {
+        Some(self.0.in_segment(segment)?)
+    }
+}
+
+impl PartialEq for KnownList {
+    /// The same list: one word's, found once.
+    fn eq(&self, other: &KnownList) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// A term or phrase whose passages were found beforehand.

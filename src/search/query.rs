@@ -24,7 +24,7 @@ use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
 
-use super::known_postings::{KnownPostings, Phrase, WeightedFields, phrase_terms};
+use super::known_postings::{KnownList, KnownPostings, Phrase, WeightedFields, phrase_terms};
 
 /// Longer queries are cut: past this many words, more words add cost, not precision.
 pub const MAX_WORDS: usize = 32;
@@ -185,6 +185,9 @@ pub struct Built {
 #[derive(Default)]
 pub struct WordTerms {
     pub typed: Vec<Vec<Term>>,
+    /// Forms of the word as typed whose passages on all of a language's fields were found
+    /// beforehand: one list each, instead of a term per field.
+    pub typed_known: Vec<KnownList>,
     pub synonym: Vec<Vec<Term>>,
 }
 
@@ -338,11 +341,15 @@ pub fn build(
                     .any(|(f, _)| share(*f, &t.text) > 0.0)
             })
             .collect();
+        let weighted = weighted_fields(fields, lang);
         for token in &found {
-            for (field, _) in weighted_fields(fields, lang) {
-                per_word[word_of(token.offsets.start)]
-                    .typed
-                    .push(vec![Term::from_field_text(field, &token.text)]);
+            let word = &mut per_word[word_of(token.offsets.start)];
+            match postings.weighted_passages(&weighted, &token.text) {
+                Some(known) => word.typed_known.push(known),
+                None => (word.typed).extend(
+                    (weighted.iter())
+                        .map(|&(field, _)| vec![Term::from_field_text(field, &token.text)]),
+                ),
             }
         }
         if let Some(query) = words_query(&found, lang, against) {
