@@ -43,6 +43,9 @@ struct SynonymsFile {
 /// stands for (positions among the query's words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expansion {
+    /// The term's place among [`Synonyms::terms`]: what was worked out for it beforehand
+    /// is found by it.
+    pub id: usize,
     /// The term's language: it is searched in that language's fields.
     pub lang: Lang,
     /// The term as written in the file.
@@ -68,7 +71,7 @@ impl Synonyms {
         self.groups.len()
     }
 
-    /// Every term of every group, with its language.
+    /// Every term of every group, with its language, in the order of [`Expansion::id`].
     pub fn terms(&self) -> impl Iterator<Item = (Lang, &str)> {
         (self.groups.iter())
             .flat_map(|group| &group.terms)
@@ -87,8 +90,9 @@ impl Synonyms {
 /// `morning after pill`), and stop words do not count (`pilule du lendemain` =
 /// `pilule lendemain`).
 pub struct Matcher {
-    /// Each group, with each of its terms as it is compared (in the group's order).
-    groups: Vec<(Group, Vec<Term>)>,
+    /// Each group, with each of its terms as it is compared (in the group's order), and
+    /// the id of its first term ([`Expansion::id`]).
+    groups: Vec<(Group, Vec<Term>, usize)>,
     /// Where each term starts, by analyzer ([`Key::analyzer`]): its first stem → (group,
     /// term) positions. A query is matched by looking up its own stems, not by walking
     /// every term.
@@ -163,7 +167,8 @@ impl Matcher {
             Key::Words | Key::Acronym => None,
         };
         let mut learning = KEYS.map(|key| registered.for_corpus(slot(key)));
-        let groups: Vec<(Group, Vec<Term>)> = synonyms
+        let mut first_id = 0;
+        let groups: Vec<(Group, Vec<Term>, usize)> = synonyms
             .groups
             .iter()
             .map(|group| {
@@ -201,12 +206,14 @@ impl Matcher {
                         }
                         (key, sequence.into_iter().map(|(s, _)| s).collect())
                     })
-                    .collect();
-                (group.clone(), keys)
+                    .collect::<Vec<_>>();
+                let id = first_id;
+                first_id += keys.len();
+                (group.clone(), keys, id)
             })
             .collect();
         let mut starts: [FxHashMap<String, Vec<(usize, usize)>>; 4] = Default::default();
-        for (g, (_, terms)) in groups.iter().enumerate() {
+        for (g, (_, terms, _)) in groups.iter().enumerate() {
             for (t, (key, sequence)) in terms.iter().enumerate() {
                 if let Some(first) = sequence.first() {
                     starts[key.analyzer()]
@@ -265,14 +272,13 @@ impl Matcher {
             else {
                 continue;
             };
-            let terms = self.groups[group]
-                .0
-                .terms
-                .iter()
+            let (group, _, first_id) = &self.groups[group];
+            let terms = (group.terms.iter())
                 .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)));
             for (i, (lang, text)) in terms.enumerate() {
                 if !matched.iter().any(|(term, _)| *term == i) {
                     found.push(Expansion {
+                        id: first_id + i,
                         lang,
                         text: text.clone(),
                         words: words.clone(),

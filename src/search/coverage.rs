@@ -8,6 +8,8 @@
 //! several words counts for the passages that have all its words, wherever they stand:
 //! what a document is about, not a match to show.
 
+use std::sync::Arc;
+
 use tantivy::{DocId, Searcher, SegmentOrdinal, Term};
 
 use crate::index::Ordinals;
@@ -95,7 +97,7 @@ pub fn of(
 fn documents_having(
     postings: Postings,
     ordinals: &Ordinals,
-    forms: &[Vec<Term>],
+    forms: &[Arc<[Term]>],
     known: &[KnownList],
 ) -> Result<Vec<bool>, SearchError> {
     if forms.is_empty() && known.is_empty() {
@@ -114,7 +116,7 @@ fn documents_having(
             let mark = |passage: DocId| {
                 found[document_of[passage as usize] as usize] = true;
             };
-            match form.as_slice() {
+            match &form[..] {
                 [] => {}
                 [term] => postings.for_each_passage_with(segment, term, mark)?,
                 [first, rest @ ..] => {

@@ -77,14 +77,15 @@ impl Engine {
             terms.share(open.fields.of(lang).body, stem) > query::COMMON_SYNONYM_SHARE
         };
         let matcher = crate::synonyms::Matcher::new(&open.synonyms, &open.analyzers, &common);
+        let postings = KnownPostings::find(
+            &searcher,
+            &terms,
+            synonym_forms.phrases(),
+            &query::weighted_field_sets(&open.fields),
+        );
         let mut engine = Engine {
-            postings: KnownPostings::find(
-                &searcher,
-                &terms,
-                synonym_forms.phrases(),
-                &query::weighted_field_sets(&open.fields),
-            ),
-            synonym_forms,
+            synonym_forms: synonym_forms.with_queries(&postings),
+            postings,
             terms,
             searcher,
             titles: suggest::Titles::new(&open.manifest.documents),

@@ -130,7 +130,7 @@ pub fn expand(
                     text: completion.surface.clone(),
                     lang: None,
                     words: i..i + 1,
-                    synonym: false,
+                    synonym: None,
                     weight: if unknown {
                         PREFIX_WEIGHT
                     } else {
@@ -154,7 +154,7 @@ pub fn expand(
                         text: word.surface.clone(),
                         lang: None,
                         words: i..i + 1,
-                        synonym: false,
+                        synonym: None,
                         weight: if rank == 0 {
                             BEST_CORRECTION_WEIGHT
                         } else {
@@ -189,7 +189,7 @@ pub fn expand(
             text: synonym.text,
             lang: Some(synonym.lang),
             words: synonym.words,
-            synonym: true,
+            synonym: Some(synonym.id),
             weight: SYNONYM_WEIGHT,
         });
     }

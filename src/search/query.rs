@@ -9,8 +9,9 @@
 //! fields, weighted by how likely the query is in that language; the neutral field adds
 //! exact forms, names and acronyms for every document.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -61,8 +62,9 @@ pub struct Alternative {
     pub weight: f32,
     /// The typed words it stands for (positions in [`ParsedQuery::words`]).
     pub words: Range<usize>,
-    /// A synonym says the same in other words; a completion or a correction is the word.
-    pub synonym: bool,
+    /// A synonym says the same in other words: its id among the synonym groups' terms
+    /// ([`crate::synonyms::Expansion::id`]). A completion or a correction is the word.
+    pub synonym: Option<usize>,
 }
 
 /// What a person typed, taken apart.
@@ -184,11 +186,11 @@ pub struct Built {
 /// terms of a phrase (a synonym of several words), all needed.
 #[derive(Default)]
 pub struct WordTerms {
-    pub typed: Vec<Vec<Term>>,
+    pub typed: Vec<Arc<[Term]>>,
     /// Forms of the word as typed whose passages on all of a language's fields were found
     /// beforehand: one list each, instead of a term per field.
     pub typed_known: Vec<KnownList>,
-    pub synonym: Vec<Vec<Term>>,
+    pub synonym: Vec<Arc<[Term]>>,
 }
 
 /// What a query is built against.
@@ -210,7 +212,9 @@ pub struct Against<'a> {
 pub struct Form {
     phrase: Phrase,
     boost: f32,
-    terms: Vec<Term>,
+    terms: Arc<[Term]>,
+    /// Its query on postings found beforehand (a synonym's, when the engine is made).
+    known: Option<Box<dyn Query>>,
 }
 
 /// How `text`, analysed as `lang` analyses it, is searched on each of `targets` (fields
@@ -242,6 +246,7 @@ fn searched_forms(
             terms: (found.iter())
                 .map(|t| Term::from_field_text(field, &t.text))
                 .collect(),
+            known: None,
         });
     }
     forms
@@ -252,8 +257,8 @@ fn searched_forms(
 /// of them, cost a lookup each instead of an analysis and a look at every field.
 #[derive(Default)]
 pub struct SynonymForms {
-    /// By language: a term as the group writes it → its forms.
-    by_lang: [FxHashMap<Box<str>, Vec<Form>>; 3],
+    /// Each term's forms, by [`crate::synonyms::Expansion::id`].
+    by_id: Vec<Vec<Form>>,
 }
 
 impl SynonymForms {
@@ -265,28 +270,37 @@ impl SynonymForms {
         analyzers: &Analyzers,
         share: &dyn Fn(Field, &str) -> f32,
     ) -> SynonymForms {
-        let mut prepared = SynonymForms::default();
-        for (lang, text) in synonyms.terms() {
-            let targets = weighted_fields(fields, lang);
-            let forms = searched_forms(analyzers, share, Some(lang), text, &targets, true);
-            prepared.by_lang[lang.ordinal() as usize].insert(text.into(), forms);
-        }
-        prepared
+        let by_id = (synonyms.terms())
+            .map(|(lang, text)| {
+                let targets = weighted_fields(fields, lang);
+                searched_forms(analyzers, share, Some(lang), text, &targets, true)
+            })
+            .collect();
+        SynonymForms { by_id }
     }
 
-    fn forms(&self, lang: Lang, text: &str) -> Option<&Vec<Form>> {
-        self.by_lang[lang.ordinal() as usize].get(text)
+    /// Makes each form's query from the postings found beforehand, when they were: a
+    /// search clones it instead of looking it up.
+    pub fn with_queries(mut self, postings: &KnownPostings) -> SynonymForms {
+        for form in self.by_id.iter_mut().flatten() {
+            form.known = match form.phrase.1.as_slice() {
+                [(_, one)] => postings.term(form.phrase.0, one),
+                _ => postings.phrase(&form.phrase),
+            };
+        }
+        self
+    }
+
+    fn forms(&self, id: usize) -> Option<&[Form]> {
+        self.by_id.get(id).map(Vec::as_slice)
     }
 
     /// The phrases the synonyms of several words are searched as: those worth finding
     /// beforehand ([`KnownPostings::find`]).
     pub fn phrases(&self) -> impl Iterator<Item = Phrase> + '_ {
-        (self
-            .by_lang
-            .iter()
-            .flat_map(|terms| terms.values().flatten()))
-        .filter(|form| form.phrase.1.len() > 1)
-        .map(|form| form.phrase.clone())
+        (self.by_id.iter().flatten())
+            .filter(|form| form.phrase.1.len() > 1)
+            .map(|form| form.phrase.clone())
     }
 }
 
@@ -348,7 +362,7 @@ pub fn build(
                 Some(known) => word.typed_known.push(known),
                 None => (word.typed).extend(
                     (weighted.iter())
-                        .map(|&(field, _)| vec![Term::from_field_text(field, &token.text)]),
+                        .map(|&(field, _)| [Term::from_field_text(field, &token.text)].into()),
                 ),
             }
         }
@@ -367,7 +381,7 @@ pub fn build(
     for token in &neutral {
         per_word[word_of(token.offsets.start)]
             .typed
-            .push(vec![Term::from_field_text(fields.names, &token.text)]);
+            .push([Term::from_field_text(fields.names, &token.text)].into());
     }
     if !neutral.is_empty() {
         let terms = neutral
@@ -387,52 +401,66 @@ pub fn build(
     // weights summed: the same score, and one walk of the postings instead of several.
     // The completions `sexuel`, `sexuelle`, `sexuellement` all stem to `sexuel`; a synonym
     // group's `trousse médicolégale` and `trousse médico-légale`, to one phrase.
-    let mut alternative_clauses: BTreeMap<Phrase, f32> = BTreeMap::new();
+    // A synonym's forms were worked out when the engine was made; the others' are now.
+    let mut computed: Vec<Vec<Form>> = Vec::new();
+    let mut searched: Vec<(&Alternative, Option<&[Form]>)> = Vec::new();
     for alternative in alternatives {
         let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
         let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
         for (lang, targets) in targets(languages, neutral, fields) {
-            let prepared = (alternative.synonym)
-                .then(|| against.synonyms.forms(lang?, &alternative.text))
-                .flatten();
-            let computed;
-            let forms = match prepared {
-                Some(forms) => forms,
-                None => {
-                    computed = searched_forms(
-                        analyzers,
-                        share,
-                        lang,
-                        &alternative.text,
-                        &targets,
-                        alternative.synonym,
-                    );
-                    &computed
+            let prepared = alternative
+                .synonym
+                .and_then(|id| against.synonyms.forms(id));
+            if prepared.is_none() {
+                computed.push(searched_forms(
+                    analyzers,
+                    share,
+                    lang,
+                    &alternative.text,
+                    &targets,
+                    alternative.synonym.is_some(),
+                ));
+            }
+            searched.push((alternative, prepared));
+        }
+    }
+    let mut computed = computed.iter();
+    // Each phrase once, in the order first met, with the weights of all that search it.
+    let mut alternative_clauses: Vec<(&Form, f32)> = Vec::new();
+    let mut clause_of: FxHashMap<&Phrase, usize> = FxHashMap::default();
+    for (alternative, prepared) in searched {
+        let Some(forms) = prepared.or_else(|| computed.next().map(Vec::as_slice)) else {
+            continue;
+        };
+        for form in forms {
+            let boost = form.boost * alternative.weight;
+            match clause_of.entry(&form.phrase) {
+                Entry::Occupied(at) => alternative_clauses[*at.get()].1 += boost,
+                Entry::Vacant(at) => {
+                    at.insert(alternative_clauses.len());
+                    alternative_clauses.push((form, boost));
                 }
-            };
-            for form in forms {
-                *alternative_clauses.entry(form.phrase.clone()).or_default() +=
-                    form.boost * alternative.weight;
-                for word in alternative.words.clone() {
-                    let kinds = &mut per_word[word];
-                    let list = if alternative.synonym {
-                        &mut kinds.synonym
-                    } else {
-                        &mut kinds.typed
-                    };
-                    if !list.contains(&form.terms) {
-                        list.push(form.terms.clone());
-                    }
+            }
+            for word in alternative.words.clone() {
+                let kinds = &mut per_word[word];
+                let list = match alternative.synonym {
+                    Some(_) => &mut kinds.synonym,
+                    None => &mut kinds.typed,
+                };
+                if !list.contains(&form.terms) {
+                    list.push(form.terms.clone());
                 }
             }
         }
     }
-    for (phrase, boost) in alternative_clauses {
-        let query = match phrase.1.as_slice() {
-            [(_, one)] => term_query(postings, phrase.0, one),
-            _ => (postings.phrase(&phrase))
-                .unwrap_or_else(|| Box::new(PhraseQuery::new_with_offset(phrase_terms(&phrase)))),
+    for (form, boost) in alternative_clauses {
+        let phrase = &form.phrase;
+        let query = match (&form.known, phrase.1.as_slice()) {
+            (Some(known), _) => known.box_clone(),
+            (None, [(_, one)]) => term_query(postings, phrase.0, one),
+            (None, _) => (postings.phrase(phrase))
+                .unwrap_or_else(|| Box::new(PhraseQuery::new_with_offset(phrase_terms(phrase)))),
         };
         clauses.push((Occur::Should, boosted(query, boost)));
     }
@@ -688,7 +716,7 @@ mod tests {
                 lang: None,
                 weight: 0.5,
                 words: 0..1,
-                synonym: false,
+                synonym: None,
             })
             .into();
         let against = Against {
@@ -718,8 +746,8 @@ mod tests {
             synonym,
         };
         let alternatives = [
-            alternative("violence", true),
-            alternative("agression", true),
+            alternative("violence", Some(0)),
+            alternative("agression", Some(1)),
         ];
         let share = |_, term: &str| if term == "violenc" { 0.5 } else { 0.01 };
         let against = Against {
