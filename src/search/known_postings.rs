@@ -8,7 +8,8 @@
 //! A search's clauses are dozens of terms and phrases in three languages and several
 //! fields; started as tantivy queries, each walks a term dictionary, decodes postings
 //! and makes its BM25 weight on every search, and a phrase also reads positions. On a
-//! small index all of that is done when the engine is made, and a search reads lists.
+//! small index all of that is done when the engine is made, and a search reads lists,
+//! summed as one clause ([`KnownSum`]) instead of a union of dozens of scorers.
 //! What is kept comes from the index and the organisation's synonyms alone: it never
 //! depends on a search. An index of more than [`MAX_PASSAGES`] passages (the work would
 //! delay its start by seconds) finds none beforehand, and past [`MAX_KEPT_ENTRIES`] the
@@ -215,13 +216,13 @@ impl KnownPostings {
 
     /// The query for `text` on `field` if it was found, scoring as its term query does
     /// (but for the last bit of a float: the boost multiplies the score, not the weight).
-    pub fn term(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
+    pub fn term(&self, field: Field, text: &str) -> Option<KnownQuery> {
         let matches = self.terms.get(field.field_id() as usize)?.get(text)?;
-        Some(Box::new(KnownQuery {
+        Some(KnownQuery {
             terms: [Term::from_field_text(field, text)].into(),
             positions: false,
             matches: matches.clone(),
-        }))
+        })
     }
 
     /// The query for `text` on each of `fields`, weighted (one of the sets given when the
@@ -229,9 +230,9 @@ impl KnownPostings {
     /// sum of its weighted scores there. That is what a union of the fields' boosted term
     /// queries gives (but for the last bits of a float), as one list: one clause to walk
     /// instead of one per field.
-    pub fn weighted_term(&self, fields: &[(Field, f32)], text: &str) -> Option<Box<dyn Query>> {
+    pub fn weighted_term(&self, fields: &[(Field, f32)], text: &str) -> Option<KnownQuery> {
         let (_, queries) = self.weighted.iter().find(|(set, _)| set == fields)?;
-        Some(Box::new(queries.get(text)?.clone()))
+        queries.get(text).cloned()
     }
 
     /// The passages that have `text` on one of `fields` (one of the sets given when the
@@ -244,16 +245,16 @@ impl KnownPostings {
 
     /// The query for `phrase` if it was found, scoring as its phrase query does (but for
     /// the last bit of a float).
-    pub fn phrase(&self, phrase: &Phrase) -> Option<Box<dyn Query>> {
+    pub fn phrase(&self, phrase: &Phrase) -> Option<KnownQuery> {
         let matches = self.phrases.get(phrase)?;
         let (field, positioned) = phrase;
-        Some(Box::new(KnownQuery {
+        Some(KnownQuery {
             terms: (positioned.iter())
                 .map(|(_, text)| Term::from_field_text(*field, text))
                 .collect(),
             positions: true,
             matches: matches.clone(),
-        }))
+        })
     }
 }
 
@@ -343,9 +344,9 @@ impl PartialEq for KnownList {
     }
 }
 
-/// A term or phrase whose passages were found beforehand.
+/// A term or phrase whose passages were found beforehand, as a query.
 #[derive(Clone, Debug)]
-struct KnownQuery {
+pub struct KnownQuery {
     /// Its terms, for the excerpts that mark them.
     terms: Arc<[Term]>,
     /// Whether it is a phrase, whose terms' positions matter.
@@ -387,6 +388,81 @@ impl Weight for KnownWeight {
             )));
         }
         Ok(Explanation::new("found beforehand", scorer.score()))
+    }
+}
+
+/// Queries found beforehand, each with its boost, as one: every passage one of them has,
+/// scored with the sum of their boosted scores, as a union of the boosted queries scores
+/// it (but for the last bits of a float). A search's clauses on a small index are mostly
+/// such lists: summed in an array the size of a segment, they cost no union of dozens of
+/// scorers. (Only the postings of an index of at most [`MAX_PASSAGES`] passages are found
+/// beforehand, so the array stays small.)
+#[derive(Clone, Debug, Default)]
+pub struct KnownSum {
+    parts: Vec<(KnownQuery, Score)>,
+}
+
+impl KnownSum {
+    /// Adds `query`, its scores multiplied by `boost`.
+    pub fn add(&mut self, query: KnownQuery, boost: Score) {
+        self.parts.push((query, boost));
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+}
+
+impl Query for KnownSum {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let parts = (self.parts.iter())
+            .map(|(query, boost)| (query.matches.clone(), *boost))
+            .collect();
+        Ok(Box::new(KnownSumWeight(parts)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (query, _) in &self.parts {
+            query.query_terms(visitor);
+        }
+    }
+}
+
+struct KnownSumWeight(Vec<(Arc<Matches>, Score)>);
+
+impl Weight for KnownSumWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let segment = reader.segment_id();
+        let mut sums: Vec<Option<Score>> = vec![None; reader.max_doc() as usize];
+        for (matches, part_boost) in &self.0 {
+            for &(passage, score) in matches
+                .in_segment(segment)
+                .into_iter()
+                .flat_map(|m| m.iter())
+            {
+                let sum = sums[passage as usize].get_or_insert(0.0);
+                *sum += score * part_boost;
+            }
+        }
+        let matches: SegmentMatches = (sums.into_iter().enumerate())
+            .filter_map(|(passage, sum)| Some((passage as DocId, sum?)))
+            .collect();
+        Ok(Box::new(KnownScorer {
+            matches,
+            at: 0,
+            boost,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "passage {doc} has none of the terms or phrases"
+            )));
+        }
+        Ok(Explanation::new("found beforehand, summed", scorer.score()))
     }
 }
 
@@ -530,10 +606,10 @@ mod tests {
             let known_term = known.term(text, word).unwrap();
             assert_scores_as(
                 &searcher,
-                &*known_term,
+                &known_term,
                 &TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
             );
-            assert_eq!(visited(&*known_term), [(term.clone(), false)]);
+            assert_eq!(visited(&known_term), [(term.clone(), false)]);
             let passages: usize = (searcher.segment_readers().iter())
                 .map(|reader| known.passages(reader.segment_id(), &term).unwrap().len())
                 .sum();
@@ -546,12 +622,12 @@ mod tests {
         let known_pill = known.phrase(&pill).unwrap();
         assert_scores_as(
             &searcher,
-            &*known_pill,
+            &known_pill,
             &PhraseQuery::new_with_offset(terms.clone()),
         );
         let expected: Vec<(Term, bool)> = terms.into_iter().map(|(_, t)| (t, true)).collect();
-        assert_eq!(visited(&*known_pill), expected);
-        assert!(found(&searcher, &*known.phrase(&absent).unwrap()).is_empty());
+        assert_eq!(visited(&known_pill), expected);
+        assert!(found(&searcher, &known.phrase(&absent).unwrap()).is_empty());
         assert!(
             known.phrase(&phrase(text, &["after", "pill"])).is_none(),
             "never asked for"
@@ -579,9 +655,9 @@ mod tests {
                     .collect(),
             );
             let known_word = known.weighted_term(&weighted, word).unwrap();
-            assert_scores_as(&searcher, &*known_word, &union);
+            assert_scores_as(&searcher, &known_word, &union);
             let expected: Vec<(Term, bool)> = terms.map(|term| (term, false)).collect();
-            assert_eq!(visited(&*known_word), expected, "{word}");
+            assert_eq!(visited(&known_word), expected, "{word}");
         }
         assert!(known.weighted_term(&weighted, "absent").is_none());
         assert!(known.weighted_term(&[(text, 1.0)], "pill").is_none());
@@ -602,7 +678,38 @@ mod tests {
             ])
         };
         let expected = with(Box::new(PhraseQuery::new_with_offset(phrase_terms(&pill))));
-        assert_scores_as(&searcher, &with(known.phrase(&pill).unwrap()), &expected);
+        assert_scores_as(
+            &searcher,
+            &with(Box::new(known.phrase(&pill).unwrap())),
+            &expected,
+        );
+    }
+
+    /// Known queries summed score as the union of their boosted queries, passage by
+    /// passage, in every segment, and visit all their terms for the excerpts.
+    #[test]
+    fn known_sums_score_as_the_union_of_their_queries() {
+        let (searcher, text) = passages();
+        let pill = phrase(text, &["morning", "after", "pill"]);
+        let known = KnownPostings::find(&searcher, &searcher, [pill.clone()], &[]);
+        let (title, the) = (title(&searcher), Term::from_field_text(text, "the"));
+        let mut sum = KnownSum::default();
+        sum.add(known.phrase(&pill).unwrap(), 0.5);
+        sum.add(known.term(text, "the").unwrap(), 2.0);
+        sum.add(known.term(title, "title").unwrap(), 1.5);
+        let boosted = |query: Box<dyn Query>, boost| Box::new(BoostQuery::new(query, boost)) as _;
+        let term = |term| Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        let union = BooleanQuery::union(vec![
+            boosted(
+                Box::new(PhraseQuery::new_with_offset(phrase_terms(&pill))),
+                0.5,
+            ),
+            boosted(term(the.clone()), 2.0),
+            boosted(term(Term::from_field_text(title, "title")), 1.5),
+        ]);
+        assert_scores_as(&searcher, &sum, &union);
+        assert_eq!(visited(&sum).len(), 5);
+        assert!(visited(&sum).contains(&(the, false)));
     }
 
     /// Past the limit of entries kept, the rest is left to tantivy's queries: here the

@@ -25,7 +25,9 @@ use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
 
-use super::known_postings::{KnownList, KnownPostings, Phrase, WeightedFields, phrase_terms};
+use super::known_postings::{
+    KnownList, KnownPostings, KnownQuery, KnownSum, Phrase, WeightedFields, phrase_terms,
+};
 
 /// Longer queries are cut: past this many words, more words add cost, not precision.
 pub const MAX_WORDS: usize = 32;
@@ -214,7 +216,7 @@ pub struct Form {
     boost: f32,
     terms: Arc<[Term]>,
     /// Its query on postings found beforehand (a synonym's, when the engine is made).
-    known: Option<Box<dyn Query>>,
+    known: Option<KnownQuery>,
 }
 
 /// How `text`, analysed as `lang` analyses it, is searched on each of `targets` (fields
@@ -322,6 +324,8 @@ pub fn build(
         ..
     } = *against;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // The clauses whose postings were found beforehand, summed as one.
+    let mut known = KnownSum::default();
     let words = parsed.words.join(" ");
     let word_of = word_of_offset(&parsed.words);
     let mut per_word: Vec<WordTerms> = parsed.words.iter().map(|_| WordTerms::default()).collect();
@@ -366,7 +370,7 @@ pub fn build(
                 ),
             }
         }
-        if let Some(query) = words_query(&found, lang, against) {
+        if let Some(query) = words_query(&found, lang, weight, against, &mut known) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
     }
@@ -383,11 +387,15 @@ pub fn build(
             .typed
             .push([Term::from_field_text(fields.names, &token.text)].into());
     }
-    if !neutral.is_empty() {
-        let terms = neutral
-            .iter()
-            .map(|t| term_query(postings, fields.names, &t.text))
-            .collect();
+    let terms: Vec<Box<dyn Query>> = (neutral.iter())
+        .filter_map(|t| {
+            let found = postings.term(fields.names, &t.text);
+            known_or(&mut known, found, NEUTRAL_BOOST, || {
+                term_query(postings, fields.names, &t.text)
+            })
+        })
+        .collect();
+    if !terms.is_empty() {
         clauses.push((
             Occur::Should,
             Box::new(BoostQuery::new(
@@ -456,13 +464,20 @@ pub fn build(
     }
     for (form, boost) in alternative_clauses {
         let phrase = &form.phrase;
-        let query = match (&form.known, phrase.1.as_slice()) {
-            (Some(known), _) => known.box_clone(),
-            (None, [(_, one)]) => term_query(postings, phrase.0, one),
-            (None, _) => (postings.phrase(phrase))
-                .unwrap_or_else(|| Box::new(PhraseQuery::new_with_offset(phrase_terms(phrase)))),
-        };
-        clauses.push((Occur::Should, boosted(query, boost)));
+        let found = (form.known.clone()).or_else(|| match phrase.1.as_slice() {
+            [(_, one)] => postings.term(phrase.0, one),
+            _ => postings.phrase(phrase),
+        });
+        let query = known_or(&mut known, found, boost, || match phrase.1.as_slice() {
+            [(_, one)] => term_query(postings, phrase.0, one),
+            _ => Box::new(PhraseQuery::new_with_offset(phrase_terms(phrase))),
+        });
+        if let Some(query) = query {
+            clauses.push((Occur::Should, boosted(query, boost)));
+        }
+    }
+    if !known.is_empty() {
+        clauses.push((Occur::Should, Box::new(known)));
     }
     for phrase in &parsed.phrases {
         if let Some(query) = anywhere(phrase, languages, true, against) {
@@ -486,27 +501,36 @@ pub fn build(
     }
 }
 
-/// The words of one language on its title, summary, heading and body fields, with a proximity
-/// bonus on the body when they appear together.
-fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option<Box<dyn Query>> {
-    if found.is_empty() {
-        return None;
-    }
+/// The words of one language on its title, summary, heading and body fields, with a
+/// proximity bonus on the body when they appear together; `weight` is the language's. What
+/// was found beforehand goes to `known`; the query returned holds the rest (`None` if
+/// there is none).
+fn words_query(
+    found: &[AnalysedToken],
+    lang: Lang,
+    weight: f32,
+    against: &Against,
+    known: &mut KnownSum,
+) -> Option<Box<dyn Query>> {
     let (fields, postings) = (against.fields, against.postings);
     let lang_fields = fields.of(lang);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let weighted = weighted_fields(fields, lang);
     for token in found {
         if let Some(query) = postings.weighted_term(&weighted, &token.text) {
-            clauses.push((Occur::Should, query));
+            known.add(query, weight);
             continue;
         }
         // Else a clause per field that has the word, beside the others (not nested: on a
         // large index a union per word would visit every match once more).
         for (field, boost) in weighted {
             if (against.share)(field, &token.text) > 0.0 {
-                let query = term_query(postings, field, &token.text);
-                clauses.push((Occur::Should, boosted(query, boost)));
+                let found = postings.term(field, &token.text);
+                if let Some(query) = known_or(known, found, weight * boost, || {
+                    term_query(postings, field, &token.text)
+                }) {
+                    clauses.push((Occur::Should, boosted(query, boost)));
+                }
             }
         }
     }
@@ -520,7 +544,24 @@ fn words_query(found: &[AnalysedToken], lang: Lang, against: &Against) -> Option
             Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
         ));
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// `found` (a query on postings found beforehand) added to `known` with `boost`, or else
+/// the query tantivy searches, made by `query`, to boost and add as a clause.
+fn known_or(
+    known: &mut KnownSum,
+    found: Option<KnownQuery>,
+    boost: f32,
+    query: impl FnOnce() -> Box<dyn Query>,
+) -> Option<Box<dyn Query>> {
+    match found {
+        Some(found) => {
+            known.add(found, boost);
+            None
+        }
+        None => Some(query()),
+    }
 }
 
 /// A phrase (or a single word) matched in the title, summary, a heading or the text of any of
@@ -624,12 +665,13 @@ fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)>
 /// The query for `text` on `field`: its postings found beforehand if they were, else a
 /// term query.
 fn term_query(postings: &KnownPostings, field: Field, text: &str) -> Box<dyn Query> {
-    postings.term(field, text).unwrap_or_else(|| {
-        Box::new(TermQuery::new(
+    match postings.term(field, text) {
+        Some(known) => Box::new(known),
+        None => Box::new(TermQuery::new(
             Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
-        ))
-    })
+        )),
+    }
 }
 
 #[cfg(test)]
