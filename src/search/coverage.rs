@@ -75,7 +75,13 @@ pub fn of(
     let documents = coverage.len().max(1) as f32;
     for word in words {
         let typed = documents_having(postings, ordinals, &word.typed, &word.typed_known)?;
-        let synonym = documents_having(postings, ordinals, &word.synonym, &[])?;
+        let mut synonym = documents_having(postings, ordinals, &word.synonym, &[])?;
+        if !word.synonym_documents.is_empty() {
+            synonym.resize(coverage.len(), false);
+        }
+        for &doc in word.synonym_documents.iter().flat_map(|d| d.iter()) {
+            synonym[doc as usize] = true;
+        }
         let having = typed.iter().filter(|&&f| f).count() as f32;
         // A word most documents have tells them apart less than a rare one.
         let weight = (1.0 + documents / (1.0 + having)).ln();
@@ -88,6 +94,19 @@ pub fn of(
         }
     }
     Ok(coverage)
+}
+
+/// The documents (by ordinal, in order) that have all of `terms` in one passage,
+/// wherever they stand there: what a synonym's form counts for, found once.
+pub fn documents_with(
+    postings: Postings,
+    ordinals: &Ordinals,
+    terms: &[Term],
+) -> Result<Arc<[u32]>, SearchError> {
+    let found = documents_having(postings, ordinals, &[terms.into()], &[])?;
+    Ok((found.into_iter().enumerate())
+        .filter_map(|(doc, has)| has.then_some(doc as u32))
+        .collect())
 }
 
 /// Which documents have a passage with one of `forms` (each a term, or the terms of a

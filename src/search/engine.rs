@@ -83,8 +83,17 @@ impl Engine {
             synonym_forms.phrases(),
             &query::weighted_field_sets(&open.fields),
         );
+        let documents_with = |form: &[tantivy::Term]| {
+            let postings = coverage::Postings {
+                searcher: &searcher,
+                known: &postings,
+                terms: &terms,
+            };
+            coverage::documents_with(postings, &open.ordinals, form).ok()
+        };
+        let synonym_forms = synonym_forms.with_queries(&postings, documents_with);
         let mut engine = Engine {
-            synonym_forms: synonym_forms.with_queries(&postings),
+            synonym_forms,
             postings,
             terms,
             searcher,

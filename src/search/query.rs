@@ -193,6 +193,8 @@ pub struct WordTerms {
     /// beforehand: one list each, instead of a term per field.
     pub typed_known: Vec<KnownList>,
     pub synonym: Vec<Arc<[Term]>>,
+    /// Synonyms' forms whose documents were found beforehand: those documents.
+    pub synonym_documents: Vec<Arc<[u32]>>,
 }
 
 /// What a query is built against.
@@ -217,6 +219,9 @@ pub struct Form {
     terms: Arc<[Term]>,
     /// Its query on postings found beforehand (a synonym's, when the engine is made).
     known: Option<KnownQuery>,
+    /// The documents that have all its terms, wherever they stand (by ordinal, in order),
+    /// for coverage: found with its query.
+    documents: Option<Arc<[u32]>>,
 }
 
 /// How `text`, analysed as `lang` analyses it, is searched on each of `targets` (fields
@@ -249,6 +254,7 @@ fn searched_forms(
                 .map(|t| Term::from_field_text(field, &t.text))
                 .collect(),
             known: None,
+            documents: None,
         });
     }
     forms
@@ -281,14 +287,22 @@ impl SynonymForms {
         SynonymForms { by_id }
     }
 
-    /// Makes each form's query from the postings found beforehand, when they were: a
-    /// search clones it instead of looking it up.
-    pub fn with_queries(mut self, postings: &KnownPostings) -> SynonymForms {
+    /// Makes each form's query from the postings found beforehand, when they were, and
+    /// its documents (`documents_with` its terms): a search clones them instead of
+    /// looking them up.
+    pub fn with_queries(
+        mut self,
+        postings: &KnownPostings,
+        documents_with: impl Fn(&[Term]) -> Option<Arc<[u32]>>,
+    ) -> SynonymForms {
         for form in self.by_id.iter_mut().flatten() {
             form.known = match form.phrase.1.as_slice() {
                 [(_, one)] => postings.term(form.phrase.0, one),
                 _ => postings.phrase(&form.phrase),
             };
+            if form.known.is_some() {
+                form.documents = documents_with(&form.terms);
+            }
         }
         self
     }
@@ -452,6 +466,13 @@ pub fn build(
             }
             for word in alternative.words.clone() {
                 let kinds = &mut per_word[word];
+                if let (Some(_), Some(documents)) = (alternative.synonym, &form.documents) {
+                    let lists = &mut kinds.synonym_documents;
+                    if !lists.iter().any(|known| Arc::ptr_eq(known, documents)) {
+                        lists.push(documents.clone());
+                    }
+                    continue;
+                }
                 let list = match alternative.synonym {
                     Some(_) => &mut kinds.synonym,
                     None => &mut kinds.typed,

@@ -173,7 +173,7 @@ fn build_against(
 }
 
 /// The synonyms worked out when the engine is made are searched exactly as they would be
-/// worked out during a search: the same query, the same terms for coverage.
+/// worked out during a search: the same query, the same coverage of the documents.
 #[test]
 fn prepared_synonyms_build_the_same_query() {
     let (_, engine, _) = shipped();
@@ -200,10 +200,13 @@ fn prepared_synonyms_build_the_same_query() {
                 &engine.postings,
                 synonyms,
             );
-            let words: Vec<_> = (built.words.iter())
-                .map(|w| (w.typed.clone(), w.synonym.clone()))
-                .collect();
-            (format!("{:?}", built.query), words)
+            let postings = super::coverage::Postings {
+                searcher: &engine.searcher,
+                known: &engine.postings,
+                terms: &engine.terms,
+            };
+            let coverage = super::coverage::of(postings, &engine.open.ordinals, &built.words);
+            (format!("{:?}", built.query), coverage.unwrap())
         };
         assert_eq!(built(&engine.synonym_forms), built(&unprepared), "{text}");
     }
