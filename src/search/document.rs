@@ -95,7 +95,7 @@ impl Engine {
             }
             Err(_) => Box::new(tantivy::query::EmptyQuery),
         };
-        let mut snippets = Snippets::whole(&self.searcher, &*query, &self.kept_terms);
+        let mut snippets = Snippets::whole(&self.searcher, &self.terms, &*query, &self.kept_terms);
         let fields = self.excerpt_fields(lang);
         passages
             .iter()

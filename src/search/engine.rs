@@ -316,7 +316,7 @@ impl Engine {
         let ranked = best_first(ranked, request.offset + request.limit);
         lap(&mut times.rank);
 
-        let mut snippets = Snippets::new(&self.searcher, &*query, &self.kept_terms);
+        let mut snippets = Snippets::new(&self.searcher, &self.terms, &*query, &self.kept_terms);
         let hits = ranked
             .into_iter()
             .skip(request.offset)

@@ -20,6 +20,7 @@ use tantivy::snippet::collapse_overlapped_ranges;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::kept_terms::KeptTerms;
+use super::term_statistics::TermStatistics;
 
 /// About 200 characters of context (tantivy counts bytes).
 const SNIPPET_BYTES: usize = 220;
@@ -30,6 +31,8 @@ const ELLIPSIS: &str = "…";
 /// Excerpts for one query: each field's terms and analyzer, found on first use.
 pub struct Snippets<'a> {
     searcher: &'a Searcher,
+    /// The index's terms, for their document frequencies.
+    statistics: &'a TermStatistics,
     query: &'a dyn Query,
     kept: &'a KeptTerms,
     max_bytes: usize,
@@ -47,7 +50,12 @@ struct FieldTerms {
 
 impl FieldTerms {
     /// `None` when the query has no term on `field` that the index has.
-    fn of(searcher: &Searcher, query: &dyn Query, field: Field) -> Option<FieldTerms> {
+    fn of(
+        searcher: &Searcher,
+        statistics: &TermStatistics,
+        query: &dyn Query,
+        field: Field,
+    ) -> Option<FieldTerms> {
         let mut weights: BTreeMap<String, f32> = BTreeMap::new();
         query.query_terms(&mut |term, _| {
             if term.field() != field {
@@ -60,7 +68,7 @@ impl FieldTerms {
             if weights.contains_key(text) {
                 return;
             }
-            let doc_freq = searcher.doc_freq(term).unwrap_or(0);
+            let doc_freq = statistics.passages_with(field, text);
             if doc_freq > 0 {
                 weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
             }
@@ -135,23 +143,35 @@ impl Found {
 impl<'a> Snippets<'a> {
     /// For excerpts of about 200 characters, with the terms of the passages shown so far
     /// (`kept`).
-    pub fn new(searcher: &'a Searcher, query: &'a dyn Query, kept: &'a KeptTerms) -> Self {
-        Self::with_max_bytes(searcher, query, kept, SNIPPET_BYTES)
+    pub fn new(
+        searcher: &'a Searcher,
+        statistics: &'a TermStatistics,
+        query: &'a dyn Query,
+        kept: &'a KeptTerms,
+    ) -> Self {
+        Self::with_max_bytes(searcher, statistics, query, kept, SNIPPET_BYTES)
     }
 
     /// For whole texts.
-    pub fn whole(searcher: &'a Searcher, query: &'a dyn Query, kept: &'a KeptTerms) -> Self {
-        Self::with_max_bytes(searcher, query, kept, usize::MAX / 2)
+    pub fn whole(
+        searcher: &'a Searcher,
+        statistics: &'a TermStatistics,
+        query: &'a dyn Query,
+        kept: &'a KeptTerms,
+    ) -> Self {
+        Self::with_max_bytes(searcher, statistics, query, kept, usize::MAX / 2)
     }
 
     fn with_max_bytes(
         searcher: &'a Searcher,
+        statistics: &'a TermStatistics,
         query: &'a dyn Query,
         kept: &'a KeptTerms,
         max_bytes: usize,
     ) -> Self {
         Snippets {
             searcher,
+            statistics,
             query,
             kept,
             max_bytes,
@@ -162,12 +182,13 @@ impl<'a> Snippets<'a> {
     /// The best window of `text` for the terms the query has on the first of `fields`
     /// that matches anything in it.
     fn best(&mut self, text: &str, fields: &[Field]) -> Option<Found> {
-        let (searcher, query, max_bytes) = (self.searcher, self.query, self.max_bytes);
+        let (searcher, statistics, query) = (self.searcher, self.statistics, self.query);
+        let max_bytes = self.max_bytes;
         fields.iter().find_map(|&field| {
             let terms = self
                 .fields
                 .entry(field)
-                .or_insert_with(|| FieldTerms::of(searcher, query, field));
+                .or_insert_with(|| FieldTerms::of(searcher, statistics, query, field));
             terms.as_mut()?.best(text, max_bytes, self.kept)
         })
     }
