@@ -285,3 +285,27 @@ fn the_query_languages_stop_words_are_searched_in_no_language() {
     );
     assert!(typed(&FRENCH_FIRST) > 0);
 }
+
+/// A word of the corpus typed alone is detected from the answers found when the engine
+/// was made, and they are lingua's own, whatever the case or the spaces around it (but
+/// for the last bits of a float: lingua sums its languages' figures in no set order).
+#[test]
+fn words_alone_are_detected_as_lingua_detects_them() {
+    let (_, engine, _) = shipped();
+    assert!(engine.word_detections.contains_key("consentement"));
+    for text in [
+        "consentement",
+        "Consentement",
+        " VIOL ",
+        "rape",
+        "violación",
+        "violacion",
+    ] {
+        let (found, lingua) = (engine.detect(text), engine.detector.detect(text));
+        assert_eq!(found.best, lingua.best, "{text}");
+        assert!(
+            (found.confidence - lingua.confidence).abs() < 1e-9,
+            "{text}"
+        );
+    }
+}
