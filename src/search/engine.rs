@@ -127,7 +127,7 @@ impl Engine {
     fn learn_the_corpus(&self) -> HashMap<DocAddress, TantivyDocument> {
         let fields = &self.open.fields;
         let mut stored = HashMap::new();
-        if self.open.manifest.passages * 2 > MAX_TEXTS {
+        if !self.learns_the_corpus_whole() {
             return stored;
         }
         let words: Vec<&str> = (self.open.vocabulary.words())
@@ -155,13 +155,19 @@ impl Engine {
         stored
     }
 
+    /// Whether the corpus is small enough to be learnt whole when the engine is made: the
+    /// kept terms can hold every passage (with room to spare).
+    fn learns_the_corpus_whole(&self) -> bool {
+        self.open.manifest.passages * 2 <= MAX_TEXTS
+    }
+
     /// lingua's answer for every word of the vocabulary alone, in its usual spelling and
     /// folded, when the corpus is learnt whole (as `learn_the_corpus`): a query of one
     /// word, which the corpus's evidence alone never decides, costs a lookup instead of
     /// lingua's work (a third of such a search). Found on every core.
     fn detect_every_word(&self) -> FxHashMap<Box<str>, Detection> {
         use rayon::prelude::*;
-        if self.open.manifest.passages * 2 > MAX_TEXTS {
+        if !self.learns_the_corpus_whole() {
             return FxHashMap::default();
         }
         let mut words: Vec<&str> = (self.open.vocabulary.words())

@@ -33,7 +33,8 @@ pub const MAX_KEPT_ENTRIES: usize = 2_000_000;
 
 /// The largest index whose postings are found beforehand. The shipped corpus (442
 /// passages; its terms, its synonym phrases and their sums over each language's fields)
-/// is ready to search about 110 ms after the server starts.
+/// is ready to search about 220 ms after the server starts (about 110 of them for lingua's
+/// answers for its words, see `Engine::detect_every_word`).
 pub const MAX_PASSAGES: u64 = 20_000;
 
 /// A phrase on one field: its terms' texts, each with its position from the first.
@@ -243,6 +244,15 @@ impl KnownPostings {
         Some(KnownList(queries.get(text)?.matches.clone()))
     }
 
+    /// The query of a form as a search has it: a phrase, or a single term (a phrase of
+    /// one word), if it was found.
+    pub fn form(&self, phrase: &Phrase) -> Option<KnownQuery> {
+        match phrase.1.as_slice() {
+            [(_, one)] => self.term(phrase.0, one),
+            _ => self.phrase(phrase),
+        }
+    }
+
     /// The query for `phrase` if it was found, scoring as its phrase query does (but for
     /// the last bit of a float).
     pub fn phrase(&self, phrase: &Phrase) -> Option<KnownQuery> {
@@ -326,7 +336,7 @@ fn search(
     Ok(Matches { by_segment })
 }
 
-/// The passages of a term, or of a word on several fields, found beforehand.
+/// The passages of a word on several fields (a language's four), found beforehand.
 #[derive(Clone, Debug)]
 pub struct KnownList(Arc<Matches>);
 
@@ -334,13 +344,6 @@ impl KnownList {
     /// Its passages in segment `segment`, in order, if that segment was searched.
     pub fn in_segment(&self, segment: SegmentId) -> Option<&[(DocId, Score)]> {
         Some(self.0.in_segment(segment)?)
-    }
-}
-
-impl PartialEq for KnownList {
-    /// The same list: one word's, found once.
-    fn eq(&self, other: &KnownList) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -507,7 +510,7 @@ impl Scorer for KnownScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, BoostQuery};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur};
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{DocAddress, Index, IndexWriter, doc};
 
@@ -710,6 +713,40 @@ mod tests {
         assert_scores_as(&searcher, &sum, &union);
         assert_eq!(visited(&sum).len(), 5);
         assert!(visited(&sum).contains(&(the, false)));
+    }
+
+    /// A sum required beside a term, or beside an excluded term, finds what the union of
+    /// its queries finds there, with the same scores.
+    #[test]
+    fn known_sums_seek_beside_required_and_excluded_terms() {
+        let (searcher, text) = passages();
+        let known = KnownPostings::find(&searcher, &searcher, [], &[]);
+        let term = |word| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(text, word),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let mut sum = KnownSum::default();
+        let mut union: Vec<Box<dyn Query>> = Vec::new();
+        for (word, boost) in [("morning", 1.0), ("after", 2.0), ("the", 0.5)] {
+            sum.add(known.term(text, word).unwrap(), boost);
+            union.push(Box::new(BoostQuery::new(term(word), boost)));
+        }
+        let union = BooleanQuery::union(union);
+        for (occur, word) in [(Occur::Must, "and"), (Occur::MustNot, "pill")] {
+            let beside = |first: Box<dyn Query>| {
+                BooleanQuery::new(vec![
+                    (Occur::Must, first),
+                    (occur, term(word) as Box<dyn Query>),
+                ])
+            };
+            assert_scores_as(
+                &searcher,
+                &beside(Box::new(sum.clone())),
+                &beside(Box::new(union.clone())),
+            );
+        }
     }
 
     /// Past the limit of entries kept, the rest is left to tantivy's queries: here the

@@ -218,7 +218,7 @@ pub struct Form {
     boost: f32,
     terms: Arc<[Term]>,
     /// Its query on postings found beforehand (a synonym's, when the engine is made).
-    known: Option<KnownQuery>,
+    known_query: Option<KnownQuery>,
     /// The documents that have all its terms, wherever they stand (by ordinal, in order),
     /// for coverage: found with its query.
     documents: Option<Arc<[u32]>>,
@@ -253,7 +253,7 @@ fn searched_forms(
             terms: (found.iter())
                 .map(|t| Term::from_field_text(field, &t.text))
                 .collect(),
-            known: None,
+            known_query: None,
             documents: None,
         });
     }
@@ -296,11 +296,8 @@ impl SynonymForms {
         documents_with: impl Fn(&[Term]) -> Option<Arc<[u32]>>,
     ) -> SynonymForms {
         for form in self.by_id.iter_mut().flatten() {
-            form.known = match form.phrase.1.as_slice() {
-                [(_, one)] => postings.term(form.phrase.0, one),
-                _ => postings.phrase(&form.phrase),
-            };
-            if form.known.is_some() {
+            form.known_query = postings.form(&form.phrase);
+            if form.known_query.is_some() {
                 form.documents = documents_with(&form.terms);
             }
         }
@@ -318,6 +315,13 @@ impl SynonymForms {
             .filter(|form| form.phrase.1.len() > 1)
             .map(|form| form.phrase.clone())
     }
+}
+
+/// Where an alternative's forms on one target are: prepared when the engine was made (a
+/// synonym's), or worked out for this search (at this place of the search's list).
+enum Forms<'a> {
+    Prepared(&'a [Form]),
+    Computed(usize),
 }
 
 /// Builds the query for `parsed`, searching `languages` with their weights. With
@@ -339,7 +343,7 @@ pub fn build(
     } = *against;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // The clauses whose postings were found beforehand, summed as one.
-    let mut known = KnownSum::default();
+    let mut summed = KnownSum::default();
     let words = parsed.words.join(" ");
     let word_of = word_of_offset(&parsed.words);
     let mut per_word: Vec<WordTerms> = parsed.words.iter().map(|_| WordTerms::default()).collect();
@@ -384,7 +388,7 @@ pub fn build(
                 ),
             }
         }
-        if let Some(query) = words_query(&found, lang, weight, against, &mut known) {
+        if let Some(query) = words_query(&found, lang, weight, against, &mut summed) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
     }
@@ -404,8 +408,8 @@ pub fn build(
     let terms: Vec<Box<dyn Query>> = (neutral.iter())
         .filter_map(|t| {
             let found = postings.term(fields.names, &t.text);
-            known_or(&mut known, found, NEUTRAL_BOOST, || {
-                term_query(postings, fields.names, &t.text)
+            known_or(&mut summed, found, NEUTRAL_BOOST, || {
+                tantivy_term_query(fields.names, &t.text)
             })
         })
         .collect();
@@ -425,35 +429,39 @@ pub fn build(
     // group's `trousse médicolégale` and `trousse médico-légale`, to one phrase.
     // A synonym's forms were worked out when the engine was made; the others' are now.
     let mut computed: Vec<Vec<Form>> = Vec::new();
-    let mut searched: Vec<(&Alternative, Option<&[Form]>)> = Vec::new();
+    let mut searched: Vec<(&Alternative, Forms)> = Vec::new();
     for alternative in alternatives {
         let own = alternative.lang.map(|lang| vec![(lang, 1.0)]);
         let languages = own.as_deref().unwrap_or(languages);
         let neutral = alternative.lang.is_none();
         for (lang, targets) in targets(languages, neutral, fields) {
-            let prepared = alternative
+            let forms = match alternative
                 .synonym
-                .and_then(|id| against.synonyms.forms(id));
-            if prepared.is_none() {
-                computed.push(searched_forms(
-                    analyzers,
-                    share,
-                    lang,
-                    &alternative.text,
-                    &targets,
-                    alternative.synonym.is_some(),
-                ));
-            }
-            searched.push((alternative, prepared));
+                .and_then(|id| against.synonyms.forms(id))
+            {
+                Some(prepared) => Forms::Prepared(prepared),
+                None => {
+                    computed.push(searched_forms(
+                        analyzers,
+                        share,
+                        lang,
+                        &alternative.text,
+                        &targets,
+                        alternative.synonym.is_some(),
+                    ));
+                    Forms::Computed(computed.len() - 1)
+                }
+            };
+            searched.push((alternative, forms));
         }
     }
-    let mut computed = computed.iter();
     // Each phrase once, in the order first met, with the weights of all that search it.
     let mut alternative_clauses: Vec<(&Form, f32)> = Vec::new();
     let mut clause_of: FxHashMap<&Phrase, usize> = FxHashMap::default();
     for (alternative, prepared) in searched {
-        let Some(forms) = prepared.or_else(|| computed.next().map(Vec::as_slice)) else {
-            continue;
+        let forms = match prepared {
+            Forms::Prepared(forms) => forms,
+            Forms::Computed(at) => &computed[at],
         };
         for form in forms {
             let boost = form.boost * alternative.weight;
@@ -468,7 +476,7 @@ pub fn build(
                 let kinds = &mut per_word[word];
                 if let (Some(_), Some(documents)) = (alternative.synonym, &form.documents) {
                     let lists = &mut kinds.synonym_documents;
-                    if !lists.iter().any(|known| Arc::ptr_eq(known, documents)) {
+                    if !lists.iter().any(|listed| Arc::ptr_eq(listed, documents)) {
                         lists.push(documents.clone());
                     }
                     continue;
@@ -485,20 +493,17 @@ pub fn build(
     }
     for (form, boost) in alternative_clauses {
         let phrase = &form.phrase;
-        let found = (form.known.clone()).or_else(|| match phrase.1.as_slice() {
-            [(_, one)] => postings.term(phrase.0, one),
-            _ => postings.phrase(phrase),
-        });
-        let query = known_or(&mut known, found, boost, || match phrase.1.as_slice() {
-            [(_, one)] => term_query(postings, phrase.0, one),
+        let found = (form.known_query.clone()).or_else(|| postings.form(phrase));
+        let query = known_or(&mut summed, found, boost, || match phrase.1.as_slice() {
+            [(_, one)] => tantivy_term_query(phrase.0, one),
             _ => Box::new(PhraseQuery::new_with_offset(phrase_terms(phrase))),
         });
         if let Some(query) = query {
             clauses.push((Occur::Should, boosted(query, boost)));
         }
     }
-    if !known.is_empty() {
-        clauses.push((Occur::Should, Box::new(known)));
+    if !summed.is_empty() {
+        clauses.push((Occur::Should, Box::new(summed)));
     }
     for phrase in &parsed.phrases {
         if let Some(query) = anywhere(phrase, languages, true, against) {
@@ -531,7 +536,7 @@ fn words_query(
     lang: Lang,
     weight: f32,
     against: &Against,
-    known: &mut KnownSum,
+    summed: &mut KnownSum,
 ) -> Option<Box<dyn Query>> {
     let (fields, postings) = (against.fields, against.postings);
     let lang_fields = fields.of(lang);
@@ -539,7 +544,7 @@ fn words_query(
     let weighted = weighted_fields(fields, lang);
     for token in found {
         if let Some(query) = postings.weighted_term(&weighted, &token.text) {
-            known.add(query, weight);
+            summed.add(query, weight);
             continue;
         }
         // Else a clause per field that has the word, beside the others (not nested: on a
@@ -547,8 +552,8 @@ fn words_query(
         for (field, boost) in weighted {
             if (against.share)(field, &token.text) > 0.0 {
                 let found = postings.term(field, &token.text);
-                if let Some(query) = known_or(known, found, weight * boost, || {
-                    term_query(postings, field, &token.text)
+                if let Some(query) = known_or(summed, found, weight * boost, || {
+                    tantivy_term_query(field, &token.text)
                 }) {
                     clauses.push((Occur::Should, boosted(query, boost)));
                 }
@@ -568,17 +573,17 @@ fn words_query(
     (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
 }
 
-/// `found` (a query on postings found beforehand) added to `known` with `boost`, or else
+/// `found` (a query on postings found beforehand) added to `summed` with `boost`, or else
 /// the query tantivy searches, made by `query`, to boost and add as a clause.
 fn known_or(
-    known: &mut KnownSum,
+    summed: &mut KnownSum,
     found: Option<KnownQuery>,
     boost: f32,
     query: impl FnOnce() -> Box<dyn Query>,
 ) -> Option<Box<dyn Query>> {
     match found {
         Some(found) => {
-            known.add(found, boost);
+            summed.add(found, boost);
             None
         }
         None => Some(query()),
@@ -688,11 +693,17 @@ fn positioned_terms(field: Field, found: &[AnalysedToken]) -> Vec<(usize, Term)>
 fn term_query(postings: &KnownPostings, field: Field, text: &str) -> Box<dyn Query> {
     match postings.term(field, text) {
         Some(known) => Box::new(known),
-        None => Box::new(TermQuery::new(
-            Term::from_field_text(field, text),
-            IndexRecordOption::WithFreqs,
-        )),
+        None => tantivy_term_query(field, text),
     }
+}
+
+/// tantivy's query for `text` on `field`, for a term whose postings were not found
+/// beforehand.
+fn tantivy_term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 #[cfg(test)]
