@@ -236,14 +236,6 @@ impl KnownPostings {
         queries.get(text).cloned()
     }
 
-    /// The passages that have `text` on one of `fields` (one of the sets given when the
-    /// postings were found), if it was found: what [`KnownPostings::weighted_term`]
-    /// matches, for coverage.
-    pub fn weighted_passages(&self, fields: &[(Field, f32)], text: &str) -> Option<KnownList> {
-        let (_, queries) = self.weighted.iter().find(|(set, _)| set == fields)?;
-        Some(KnownList(queries.get(text)?.matches.clone()))
-    }
-
     /// The query of a form as a search has it: a phrase, or a single term (a phrase of
     /// one word), if it was found.
     pub fn form(&self, phrase: &Phrase) -> Option<KnownQuery> {
@@ -336,7 +328,8 @@ fn search(
     Ok(Matches { by_segment })
 }
 
-/// The passages of a word on several fields (a language's four), found beforehand.
+/// The passages a query found beforehand matches: a term's or a phrase's, or a word's on
+/// several fields.
 #[derive(Clone, Debug)]
 pub struct KnownList(Arc<Matches>);
 
@@ -355,6 +348,13 @@ pub struct KnownQuery {
     /// Whether it is a phrase, whose terms' positions matter.
     positions: bool,
     matches: Arc<Matches>,
+}
+
+impl KnownQuery {
+    /// The passages it matches, for coverage.
+    pub fn passages(&self) -> KnownList {
+        KnownList(self.matches.clone())
+    }
 }
 
 impl Query for KnownQuery {
@@ -384,13 +384,7 @@ impl Weight for KnownWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "passage {doc} does not have the term or phrase"
-            )));
-        }
-        Ok(Explanation::new("found beforehand", scorer.score()))
+        explain_found(self.scorer(reader, 1.0)?, doc, "found beforehand")
     }
 }
 
@@ -459,14 +453,23 @@ impl Weight for KnownSumWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.doc() > doc || scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "passage {doc} has none of the terms or phrases"
-            )));
-        }
-        Ok(Explanation::new("found beforehand, summed", scorer.score()))
+        explain_found(self.scorer(reader, 1.0)?, doc, "found beforehand, summed")
     }
+}
+
+/// The score `scorer` gives passage `doc`, explained as `what`; an error if it does not
+/// match it.
+fn explain_found(
+    mut scorer: Box<dyn Scorer>,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    if scorer.doc() > doc || scorer.seek(doc) != doc {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "passage {doc} has none of the terms or phrases"
+        )));
+    }
+    Ok(Explanation::new(what, scorer.score()))
 }
 
 /// The passages of a term or phrase in one segment, in order.

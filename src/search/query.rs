@@ -377,18 +377,22 @@ pub fn build(
                     .any(|(f, _)| share(*f, &t.text) > 0.0)
             })
             .collect();
+        // Each word's list on the language's four fields, when it was found beforehand.
         let weighted = weighted_fields(fields, lang);
-        for token in &found {
+        let lists: Vec<Option<KnownQuery>> = (found.iter())
+            .map(|token| postings.weighted_term(&weighted, &token.text))
+            .collect();
+        for (token, list) in found.iter().zip(&lists) {
             let word = &mut per_word[word_of(token.offsets.start)];
-            match postings.weighted_passages(&weighted, &token.text) {
-                Some(known) => word.typed_known.push(known),
+            match list {
+                Some(list) => word.typed_known.push(list.passages()),
                 None => (word.typed).extend(
                     (weighted.iter())
                         .map(|&(field, _)| [Term::from_field_text(field, &token.text)].into()),
                 ),
             }
         }
-        if let Some(query) = words_query(&found, lang, weight, against, &mut summed) {
+        if let Some(query) = words_query(&found, lists, lang, weight, against, &mut summed) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
     }
@@ -528,11 +532,12 @@ pub fn build(
 }
 
 /// The words of one language on its title, summary, heading and body fields, with a
-/// proximity bonus on the body when they appear together; `weight` is the language's. What
-/// was found beforehand goes to `known`; the query returned holds the rest (`None` if
-/// there is none).
+/// proximity bonus on the body when they appear together; `weight` is the language's.
+/// `lists` are the words' lists on those fields found beforehand, if they were: they go to
+/// `summed`; the query returned holds the rest (`None` if there is none).
 fn words_query(
     found: &[AnalysedToken],
+    lists: Vec<Option<KnownQuery>>,
     lang: Lang,
     weight: f32,
     against: &Against,
@@ -542,9 +547,9 @@ fn words_query(
     let lang_fields = fields.of(lang);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let weighted = weighted_fields(fields, lang);
-    for token in found {
-        if let Some(query) = postings.weighted_term(&weighted, &token.text) {
-            summed.add(query, weight);
+    for (token, list) in found.iter().zip(lists) {
+        if let Some(list) = list {
+            summed.add(list, weight);
             continue;
         }
         // Else a clause per field that has the word, beside the others (not nested: on a
