@@ -586,6 +586,43 @@ async fn searches_beyond_the_free_slots_get_a_503_that_says_when_to_come_back() 
     assert_eq!(get(&app, "/api/search?q=aide").await.0, StatusCode::OK);
 }
 
+/// On the shipped corpus, searches run on the async thread: with the one blocking thread
+/// busy, a search, a suggestion and a results page are still answered.
+#[test]
+fn quick_searches_do_not_wait_for_a_blocking_thread() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let (_dir, state) = state_with(Settings {
+            cached_responses: 0,
+            ..settings()
+        });
+        let app = app(state);
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::task::spawn_blocking(move || {
+            released.recv_timeout(std::time::Duration::from_secs(30))
+        });
+        for uri in ["/api/search?q=aide", "/api/suggest?q=ai", "/search?q=aide"] {
+            let answer = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                app.clone().oneshot(request(uri)),
+            )
+            .await;
+            let status = answer
+                .expect("answered without a blocking thread")
+                .map(|r| r.status());
+            assert_eq!(status.ok(), Some(StatusCode::OK), "{uri}");
+        }
+        release.send(()).expect("the blocking job waits");
+        busy.await
+            .expect("the blocking job ends")
+            .expect("released in time");
+    });
+}
+
 #[tokio::test]
 async fn the_rate_limiter_forgets_quiet_clients() {
     let (_dir, state) = state_with(Settings {
