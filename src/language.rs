@@ -3,6 +3,7 @@
 //! Only the French, English and Spanish models are compiled in (cargo features), and they
 //! are loaded once, when the [`Detector`] is built.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
@@ -101,6 +102,69 @@ impl Detection {
     }
 }
 
+/// lingua's confidence in each language, by [`Lang::ordinal`]: they add up to 1, or are
+/// all 0 for a text without letters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Confidences(pub [f64; 3]);
+
+impl Confidences {
+    fn of(&self, lang: Lang) -> f64 {
+        self.0[lang.ordinal() as usize]
+    }
+
+    /// The most likely language, as lingua ranks them (ties in lingua's own order).
+    pub fn detection(&self) -> Detection {
+        let best = (Lang::ALL.into_iter())
+            .filter(|&lang| self.of(lang) > 0.0)
+            .min_by(|&a, &b| {
+                let order = a
+                    .lingua()
+                    .partial_cmp(&b.lingua())
+                    .unwrap_or(Ordering::Equal);
+                self.of(b).total_cmp(&self.of(a)).then(order)
+            });
+        Detection {
+            best,
+            confidence: best.map_or(0.0, |lang| self.of(lang)),
+        }
+    }
+
+    /// Several words' confidences as one text's, as lingua would find them. lingua scores
+    /// a language by the log-likelihoods of a text's letter sequences, summed, then
+    /// divided by the number of distinct letters: so each word's log-confidences count in
+    /// proportion to its own distinct letters, over those of the whole text. `None` for
+    /// no words, or when one of several words rules a language out (by a letter only
+    /// some languages use): lingua's rules weigh such words against each other.
+    pub fn combined(words: &[(&str, Confidences)]) -> Option<Confidences> {
+        if let [(_, alone)] = words {
+            return Some(*alone);
+        }
+        let ruled = |(_, confidences): &(&str, Confidences)| confidences.0.contains(&0.0);
+        if words.is_empty() || words.iter().any(ruled) {
+            return None;
+        }
+        let distinct = |text: &mut dyn Iterator<Item = char>| {
+            let mut letters: Vec<char> = text.collect();
+            letters.sort_unstable();
+            letters.dedup();
+            letters.len() as f64
+        };
+        let letters = distinct(&mut words.iter().flat_map(|(word, _)| word.chars()));
+        let mut log_likelihoods = [0.0; 3];
+        for (word, confidences) in words {
+            let share = distinct(&mut word.chars()) / letters;
+            for (sum, confidence) in log_likelihoods.iter_mut().zip(confidences.0) {
+                *sum += share * confidence.ln();
+            }
+        }
+        let likelihoods = log_likelihoods.map(f64::exp);
+        let total: f64 = likelihoods.iter().sum();
+        Some(Confidences(
+            likelihoods.map(|likelihood| likelihood / total),
+        ))
+    }
+}
+
 /// Language detection restricted to French, English and Spanish.
 pub struct Detector {
     lingua: LanguageDetector,
@@ -124,15 +188,18 @@ impl Detector {
 
     /// Which of the three languages `text` is most likely in, and how sure that is.
     pub fn detect(&self, text: &str) -> Detection {
-        let values = self.lingua.compute_language_confidence_values(text);
-        let best = values
-            .first()
-            .and_then(|&(language, confidence)| Some((Lang::from_lingua(language)?, confidence)))
-            .filter(|&(_, confidence)| confidence > 0.0);
-        Detection {
-            best: best.map(|(lang, _)| lang),
-            confidence: best.map_or(0.0, |(_, confidence)| confidence),
+        self.confidences(text).detection()
+    }
+
+    /// How likely `text` is to be in each of the three languages.
+    pub fn confidences(&self, text: &str) -> Confidences {
+        let mut confidences = Confidences([0.0; 3]);
+        for (language, confidence) in self.lingua.compute_language_confidence_values(text) {
+            if let Some(lang) = Lang::from_lingua(language) {
+                confidences.0[lang.ordinal() as usize] = confidence;
+            }
         }
+        confidences
     }
 }
 
@@ -160,6 +227,55 @@ mod tests {
             assert_eq!(Lang::from_ordinal(lang.ordinal()), Some(lang));
         }
         assert_eq!(Lang::from_ordinal(3), None);
+    }
+
+    /// Words' confidences, and the text's: each word's log-confidences weigh as many
+    /// distinct letters as it has, over the text's.
+    #[test]
+    fn words_combine_by_their_distinct_letters() {
+        let (fr, en, es) = (
+            Confidences([0.5, 0.25, 0.25]),
+            Confidences([0.25, 0.5, 0.25]),
+            Confidences([0.2, 0.2, 0.6]),
+        );
+        let ruled_out = Confidences([0.0, 0.4, 0.6]);
+        let normalised = |raw: [f64; 3]| raw.map(|p| p / raw.iter().sum::<f64>());
+        // "ab" weighs 2/6 of "ab cdef", "cdef" 4/6.
+        let weighed = |a: f64, b: f64| a.powf(2.0 / 6.0) * b.powf(4.0 / 6.0);
+        let table: &[(&[(&str, Confidences)], Option<[f64; 3]>)] = &[
+            (&[], None),
+            (&[("ab", fr)], Some(fr.0)),
+            (&[("ab", ruled_out)], Some(ruled_out.0)),
+            // The same two letters: each word weighs 2/2.
+            (
+                &[("ab", fr), ("abba", en)],
+                Some(normalised([0.125, 0.125, 0.0625])),
+            ),
+            (&[("ab", fr), ("cd", fr)], Some(fr.0)),
+            (&[("ab", fr), ("cd", ruled_out)], None),
+            (
+                &[("ab", en), ("cdef", es)],
+                Some(normalised([
+                    weighed(0.25, 0.2),
+                    weighed(0.5, 0.2),
+                    weighed(0.25, 0.6),
+                ])),
+            ),
+        ];
+        for (words, expected) in table {
+            let found = Confidences::combined(words).map(|c| c.0);
+            match (found, expected) {
+                (Some(found), Some(expected)) => {
+                    for (f, e) in found.iter().zip(expected) {
+                        assert!(
+                            (f - e).abs() < 1e-12,
+                            "{words:?}: {found:?}, not {expected:?}"
+                        );
+                    }
+                }
+                _ => assert_eq!(found, *expected, "{words:?}"),
+            }
+        }
     }
 
     #[test]

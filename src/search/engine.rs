@@ -11,7 +11,7 @@ use tantivy::{DocAddress, Searcher, SegmentOrdinal, TantivyDocument};
 
 use crate::document::group_id;
 use crate::index::{DocumentEntry, OpenIndex};
-use crate::language::{Detection, Detector, Lang};
+use crate::language::{Confidences, Detection, Detector, Lang};
 
 use super::cache::{Kept, ResponseCache};
 use super::collect::{BestPassages, DocMatch};
@@ -60,7 +60,7 @@ pub struct Engine {
     pub(super) stored: HashMap<DocAddress, TantivyDocument>,
     /// lingua's answer for each word of the corpus typed alone (its usual spelling and
     /// its folded form), when the corpus is learnt whole: see `detect`.
-    pub(super) word_detections: FxHashMap<Box<str>, Detection>,
+    pub(super) word_detections: FxHashMap<Box<str>, Confidences>,
 }
 
 impl Engine {
@@ -171,7 +171,7 @@ impl Engine {
     /// folded, when the corpus is learnt whole (as `learn_the_corpus`): a query of one
     /// word, which the corpus's evidence alone never decides, costs a lookup instead of
     /// lingua's work (a third of such a search). Found on every core.
-    fn detect_every_word(&self) -> FxHashMap<Box<str>, Detection> {
+    fn detect_every_word(&self) -> FxHashMap<Box<str>, Confidences> {
         use rayon::prelude::*;
         if !self.learns_the_corpus_whole() {
             return FxHashMap::default();
@@ -182,19 +182,31 @@ impl Engine {
         words.sort_unstable();
         words.dedup();
         (words.par_iter())
-            .map(|&word| (Box::from(word), self.detector.detect(word)))
+            .map(|&word| (Box::from(word), self.detector.confidences(word)))
             .collect::<Vec<_>>()
             .into_iter()
             .collect()
     }
 
-    /// What lingua says of `text`: lingua reads only a text's words, trimmed and in lower
+    /// What lingua says of `text`. lingua reads only a text's words, trimmed and in lower
     /// case, so a word of the vocabulary typed alone (in any case) has the answer found
-    /// for it beforehand.
+    /// for it beforehand; several such words, their answers combined as lingua would
+    /// (see [`Confidences::combined`]; a repeated word counts once, as lingua counts a
+    /// text's letter sequences once). Any other text is lingua's work: a query of words
+    /// from several languages, which the corpus's evidence leaves undecided, costs a few
+    /// lookups instead.
     pub(super) fn detect(&self, text: &str) -> Detection {
-        let alone = text.trim().to_lowercase();
-        match self.word_detections.get(alone.as_str()) {
-            Some(detection) => detection.clone(),
+        let lower = text.to_lowercase();
+        let mut words: Vec<&str> = (lower.split(|c: char| !c.is_alphabetic()))
+            .filter(|word| !word.is_empty())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let known: Option<Vec<(&str, Confidences)>> = (words.into_iter())
+            .map(|word| Some((word, *self.word_detections.get(word)?)))
+            .collect();
+        match known.as_deref().and_then(Confidences::combined) {
+            Some(confidences) => confidences.detection(),
             None => self.detector.detect(text),
         }
     }
