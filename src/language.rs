@@ -242,7 +242,8 @@ mod tests {
         let normalised = |raw: [f64; 3]| raw.map(|p| p / raw.iter().sum::<f64>());
         // "ab" weighs 2/6 of "ab cdef", "cdef" 4/6.
         let weighed = |a: f64, b: f64| a.powf(2.0 / 6.0) * b.powf(4.0 / 6.0);
-        let table: &[(&[(&str, Confidences)], Option<[f64; 3]>)] = &[
+        type Words<'a> = &'a [(&'a str, Confidences)];
+        let table: &[(Words, Option<[f64; 3]>)] = &[
             (&[], None),
             (&[("ab", fr)], Some(fr.0)),
             (&[("ab", ruled_out)], Some(ruled_out.0)),
