@@ -33,7 +33,7 @@ use super::term_statistics::TermStatistics;
 /// which is as long as an async thread may be held: over 4,338 synthetic passages the
 /// judged queries' p99 was 0.49 ms and their slowest 0.62 ms (`SCALE_PASSAGES=4000 cargo
 /// bench --bench scale`, 2026-12-06).
-pub const QUICK_SEARCH_PASSAGES: usize = 4_096;
+const QUICK_SEARCH_PASSAGES: usize = 4_096;
 
 /// An opened index with everything a search needs that does not depend on the query.
 pub struct Engine {
@@ -225,7 +225,7 @@ impl Engine {
     }
 
     /// Whether a search here is quick enough for async code: the index holds at most
-    /// [`QUICK_SEARCH_PASSAGES`] passages.
+    /// `QUICK_SEARCH_PASSAGES` passages.
     pub fn searches_quickly(&self) -> bool {
         self.open.manifest.passages <= QUICK_SEARCH_PASSAGES
     }
