@@ -190,11 +190,11 @@ impl Engine {
 
     /// What lingua says of `text`. lingua reads only a text's words, trimmed and in lower
     /// case, so a word of the vocabulary typed alone (in any case) has the answer found
-    /// for it beforehand; several such words, their answers combined as lingua would
-    /// (see [`Confidences::combined`]; a repeated word counts once, as lingua counts a
-    /// text's letter sequences once). Any other text is lingua's work: a query of words
-    /// from several languages, which the corpus's evidence leaves undecided, costs a few
-    /// lookups instead.
+    /// for it beforehand, and several such words have their answers combined as lingua
+    /// would (see [`Confidences::combined`]; a repeated word counts once, as lingua counts
+    /// a text's letter sequences once). So a query of vocabulary words from several
+    /// languages, which the corpus's evidence leaves undecided, costs a few lookups
+    /// instead of lingua's work. Any other text is lingua's.
     pub(super) fn detect(&self, text: &str) -> Detection {
         let lower = text.to_lowercase();
         let mut words: Vec<&str> = (lower.split(|c: char| !c.is_alphabetic()))
