@@ -228,7 +228,10 @@ pub async fn search(
     let page = Page {
         ui,
         text,
-        title: format!("{query} – {}", text.search_button),
+        title: match query.trim() {
+            "" => text.search_button.to_string(),
+            query => format!("{query} – {}", text.search_button),
+        },
         query: &query,
         exit_url: &state.settings.exit_url,
         here: ("/search", here_params),

@@ -772,6 +772,15 @@ fn assert_error_page(
         "{headers:?}"
     );
     assert!(body.contains(&format!("<html lang=\"{lang}\"")), "{body}");
+    // A screen reader reads the title first: never an empty query's bare dash.
+    let title = body
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next());
+    assert!(
+        title.is_some_and(|t| t.starts_with(char::is_alphanumeric)),
+        "{title:?}"
+    );
     assert!(
         body.contains(&maud::html! { (words) }.into_string()),
         "{words:?} not in {body}"
