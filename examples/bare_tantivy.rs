@@ -14,7 +14,6 @@
 //! cargo run --release --example bare_tantivy -- --dump-words words.txt      # the benchmark's words
 //! ```
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,6 +22,8 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use guide_search::corpus::{self, LoadOptions};
+use guide_search::document::Document;
+use guide_search::eval;
 use guide_search::language::Detector;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
@@ -70,22 +71,29 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let mode = mode.context("one of --addr, --dump-json or --dump-words is needed")?;
-    let passages = read_passages(&corpus_dir)?;
+    // The detector only names the language of a file that does not say it.
+    let documents = corpus::load(&corpus_dir, &LoadOptions::default(), &Detector::new())?.documents;
+    let passages = passages_of(&documents);
+    if passages.is_empty() {
+        bail!("no passage in {}", corpus_dir.display());
+    }
     match mode {
         Mode::DumpJson(path) => std::fs::write(&path, serde_json::to_vec(&passages)?)
             .with_context(|| format!("writing {}", path.display())),
-        Mode::DumpWords(path) => std::fs::write(&path, words(&passages))
-            .with_context(|| format!("writing {}", path.display())),
+        Mode::DumpWords(path) => {
+            let lines: String = (eval::mix_words(&documents).into_iter())
+                .map(|word| word + "\n")
+                .collect();
+            std::fs::write(&path, lines).with_context(|| format!("writing {}", path.display()))
+        }
         Mode::Serve(addr) => serve(&addr, &passages),
     }
 }
 
 /// Every passage of the corpus, in the order guide-search reads them.
-fn read_passages(dir: &std::path::Path) -> anyhow::Result<Vec<Passage>> {
-    // The detector only names the language of a file that does not say it.
-    let corpus = corpus::load(dir, &LoadOptions::default(), &Detector::new())?;
+fn passages_of(documents: &[Document]) -> Vec<Passage> {
     let mut passages = Vec::new();
-    for document in &corpus.documents {
+    for document in documents {
         for passage in &document.passages {
             passages.push(Passage {
                 id: passages.len(),
@@ -97,26 +105,7 @@ fn read_passages(dir: &std::path::Path) -> anyhow::Result<Vec<Passage>> {
             });
         }
     }
-    if passages.is_empty() {
-        bail!("no passage in {}", dir.display());
-    }
-    Ok(passages)
-}
-
-/// The distinct lowercase words of four letters or more of the passages, one a line: what
-/// the benchmark draws its random queries from.
-fn words(passages: &[Passage]) -> String {
-    let mut words = BTreeSet::new();
-    for passage in passages {
-        for text in [&passage.title, &passage.heading, &passage.text] {
-            for word in text.split(|c: char| !c.is_alphabetic()) {
-                if word.chars().count() >= 4 {
-                    words.insert(word.to_lowercase());
-                }
-            }
-        }
-    }
-    words.into_iter().map(|word| word + "\n").collect()
+    passages
 }
 
 /// The index and what a search needs of it.

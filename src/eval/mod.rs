@@ -8,7 +8,7 @@
 
 pub mod baselines;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::LoadOptions;
+use crate::document::Document;
 use crate::index::{self, IndexError};
 use crate::language::{Detector, Lang};
 use crate::search::{Engine, SearchRequest};
@@ -116,6 +117,25 @@ pub fn engine_over(
         &mut (),
     )?;
     Ok(Engine::new(index::open(index_dir)?, detector))
+}
+
+/// The distinct lowercase words of four letters or more of `documents` (titles, headings
+/// and texts), sorted: what the random query mix of the benchmarks draws from
+/// (`benches/profile.rs` in process, `scripts/load-peers.sh` over HTTP).
+pub fn mix_words(documents: &[Document]) -> Vec<String> {
+    let mut words = BTreeSet::new();
+    for document in documents {
+        for passage in &document.passages {
+            for text in [&document.about.title, &passage.heading, &passage.text] {
+                for word in text.split(|c: char| !c.is_alphabetic()) {
+                    if word.chars().count() >= 4 {
+                        words.insert(word.to_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    words.into_iter().collect()
 }
 
 /// Something that ranks documents for a query: guide-search or a baseline.
@@ -535,6 +555,16 @@ mod tests {
 
     fn relevant(pairs: &[(&str, u8)]) -> BTreeMap<String, u8> {
         pairs.iter().map(|(id, g)| (id.to_string(), *g)).collect()
+    }
+
+    /// Titles, headings and texts; four letters or more, in lower case, once each, sorted.
+    #[test]
+    fn the_mix_draws_from_the_corpus_words_of_four_letters_or_more() {
+        let document = Document::example("Le kit médico-légal, le KIT: après l'aide.");
+        assert_eq!(
+            mix_words(&[document]),
+            ["aide", "après", "légal", "médico", "titre"]
+        );
     }
 
     #[test]
