@@ -315,6 +315,9 @@ pub(super) fn one_line(text: &str) -> String {
             out.push_str(line);
         }
     }
+    if !out.contains("  ") {
+        return out;
+    }
     let mut spaced = String::with_capacity(out.len());
     for c in out.chars() {
         if !(c == ' ' && spaced.ends_with(' ')) {
@@ -341,16 +344,23 @@ fn beginning(text: &str, max: usize) -> &str {
 /// Text made safe to put in HTML, as tantivy escapes its snippets.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
+    // The stretches between the characters to escape are copied whole: those characters
+    // are ASCII, so they never fall inside another character's bytes.
+    let mut done = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&text[done..at]);
+        out.push_str(escaped);
+        done = at + 1;
     }
+    out.push_str(&text[done..]);
     out
 }
 
@@ -393,10 +403,18 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(
-            escape_html(r#"<script>alert("x")</script> & 'y'"#),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;y&#x27;"
-        );
+        let table = [
+            (
+                r#"<script>alert("x")</script> & 'y'"#,
+                "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;y&#x27;",
+            ),
+            ("é<à>ñ&", "é&lt;à&gt;ñ&amp;"),
+            ("rien à changer", "rien à changer"),
+            ("", ""),
+        ];
+        for (text, expected) in table {
+            assert_eq!(escape_html(text), expected, "{text:?}");
+        }
     }
 
     /// Text, the ranges an analyzer reported, and the HTML expected.
