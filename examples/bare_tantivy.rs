@@ -31,6 +31,11 @@ use tantivy::query::QueryParser;
 use tantivy::schema::{Field, STORED, STRING, Schema, TEXT, Value};
 use tantivy::{Index, IndexReader, TantivyDocument};
 
+/// The allocator guide-search's binary uses, so that the floor differs from it by the
+/// search alone.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How many passages a search returns, as guide-search's first page.
 const LIMIT: usize = 10;
 

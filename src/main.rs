@@ -18,6 +18,11 @@ use guide_search::language::{Detector, Lang};
 use guide_search::search::{DEFAULT_LIMIT, Engine, SearchRequest};
 use guide_search::server;
 
+/// A search allocates many small buffers that live for one request; glibc's malloc and
+/// free took 15 % of a loaded server's samples (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Multilingual (French, English, Spanish) search over an information guide for people
 /// affected by sexual violence, and the committees its organisation sits on.
 #[derive(Parser)]
