@@ -14,9 +14,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use rustc_hash::FxHashMap;
-use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{IndexAnalyzers, is_acronym, is_stop_word, tokens, word_of_offset};
+use crate::analysis::{
+    AnalysedToken, EveryAnalysis, IndexAnalyzers, is_acronym, is_stop_word, tokens, word_of_offset,
+};
 use crate::language::Lang;
 
 /// The groups as the organisation wrote them; kept with the index it was built with.
@@ -97,9 +98,6 @@ pub struct Matcher {
     /// term) positions. A query is matched by looking up its own stems, not by walking
     /// every term.
     starts: [FxHashMap<String, Vec<(usize, usize)>>; 4],
-    /// The analyzers queries are compared with, made once (a stop-word filter builds
-    /// its set of words when it is made): cloned for each query.
-    analyzers: [TextAnalyzer; 4],
 }
 
 /// A term as it is compared: how, and the sequence of stems or words.
@@ -119,10 +117,9 @@ enum Key {
     Acronym,
 }
 
-/// The stems of `text` in `lang`, one per position: the parts of a compound rather than
-/// its joined form. With each stem, the byte offset it starts at.
-fn stems(analyzers: &mut [TextAnalyzer; 4], key: Key, text: &str) -> Vec<(String, usize)> {
-    let found = tokens(&mut analyzers[key.analyzer()], text);
+/// The stems of a text, from its tokens (`found`), one per position: the parts of a
+/// compound rather than its joined form. With each stem, the byte offset it starts at.
+fn stems(found: &[AnalysedToken]) -> Vec<(String, usize)> {
     let mut stems = Vec::with_capacity(found.len());
     for (i, token) in found.iter().enumerate() {
         let same_position = |j: usize| found.get(j).is_some_and(|t| t.position == token.position);
@@ -143,11 +140,17 @@ const KEYS: [Key; 4] = [
 ];
 
 impl Key {
-    fn analyzer(self) -> usize {
+    /// The language whose analyzer compares by this key (`None`: the neutral one).
+    fn lang(self) -> Option<Lang> {
         match self {
-            Key::Stems(lang) => lang.ordinal() as usize,
-            Key::Words | Key::Acronym => 3,
+            Key::Stems(lang) => Some(lang),
+            Key::Words | Key::Acronym => None,
         }
+    }
+
+    /// Where its analyzer stands among [`IndexAnalyzers::LANGS`].
+    fn analyzer(self) -> usize {
+        self.lang().map_or(3, |lang| lang.ordinal() as usize)
     }
 }
 
@@ -162,11 +165,9 @@ impl Matcher {
         registered: &IndexAnalyzers,
         common: &dyn Fn(Lang, &str) -> bool,
     ) -> Matcher {
-        let slot = |key| match key {
-            Key::Stems(lang) => Some(lang),
-            Key::Words | Key::Acronym => None,
-        };
-        let mut learning = KEYS.map(|key| registered.for_corpus(slot(key)));
+        let mut learning = KEYS.map(|key| registered.for_corpus(key.lang()));
+        let mut stems_of =
+            |key: Key, term: &str| stems(&tokens(&mut learning[key.analyzer()], term));
         let mut first_id = 0;
         let groups: Vec<(Group, Vec<Term>, usize)> = synonyms
             .groups
@@ -178,7 +179,7 @@ impl Matcher {
                     .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)))
                     .map(|(lang, term)| {
                         let mut key = Key::Stems(lang);
-                        let mut sequence = stems(&mut learning, key, term);
+                        let mut sequence = stems_of(key, term);
                         // A term whose stems are all stop words of some language (none, a
                         // loanword the stemmer mangles: French `queer` → `que`, or an
                         // acronym: French `ITS` → `it`) would match any query with those
@@ -191,8 +192,7 @@ impl Matcher {
                         // would match every query with `hace` or `faire`.
                         let one_common = match sequence.as_slice() {
                             [(stem, _)] => {
-                                common(lang, stem)
-                                    && stems(&mut learning, Key::Words, term).len() > 1
+                                common(lang, stem) && stems_of(Key::Words, term).len() > 1
                             }
                             _ => false,
                         };
@@ -202,7 +202,7 @@ impl Matcher {
                             } else {
                                 Key::Words
                             };
-                            sequence = stems(&mut learning, key, term);
+                            sequence = stems_of(key, term);
                         }
                         (key, sequence.into_iter().map(|(s, _)| s).collect())
                     })
@@ -223,25 +223,19 @@ impl Matcher {
                 }
             }
         }
-        Matcher {
-            groups,
-            starts,
-            analyzers: KEYS.map(|key| registered.for_queries(slot(key))),
-        }
+        Matcher { groups, starts }
     }
 
     /// The other terms of every group one of whose terms appears in `words` (the query's
-    /// words), each with the words it stands for.
-    pub fn expand(&self, words: &[String]) -> Vec<Expansion> {
-        let mut analyzers = self.analyzers.clone();
+    /// words), each with the words it stands for. `analysed`: the words joined by spaces,
+    /// as every query analyzer took them apart.
+    pub fn expand(&self, words: &[String], analysed: &EveryAnalysis) -> Vec<Expansion> {
         // Each term found, by group: which term, and the words it covers.
         let mut matched: BTreeMap<usize, Vec<(usize, Range<usize>)>> = BTreeMap::new();
-        // The words analysed together, one stream per analyzer rather than one per word.
-        let joined = words.join(" ");
         let word_at = word_of_offset(words);
         for key in KEYS {
             // The query's stems (or words), each with the word it comes from.
-            let typed: Vec<(String, usize)> = stems(&mut analyzers, key, &joined)
+            let typed: Vec<(String, usize)> = stems(analysed.of(key.lang()))
                 .into_iter()
                 .map(|(stem, offset)| (stem, word_at(offset)))
                 .collect();
@@ -322,13 +316,21 @@ fr = ["DPJ", "protection de la jeunesse"]
         query.split_whitespace().map(String::from).collect()
     }
 
+    /// What `matcher` brings for `query`, analysed as the engine analyses it.
+    fn expand_query(matcher: &Matcher, query: &str) -> Vec<Expansion> {
+        let analyzers = IndexAnalyzers::default();
+        let joined = words(query).join(" ");
+        let analysed =
+            IndexAnalyzers::LANGS.map(|lang| tokens(&mut analyzers.for_queries(lang), &joined));
+        matcher.expand(&words(query), &EveryAnalysis(analysed))
+    }
+
     fn matcher() -> Matcher {
         matcher_of(FILE, &|_, _| false)
     }
 
     fn expand(query: &str) -> Vec<(Lang, String)> {
-        matcher()
-            .expand(&words(query))
+        expand_query(&matcher(), query)
             .into_iter()
             .map(|e| (e.lang, e.text))
             .collect()
@@ -381,7 +383,7 @@ es = ["violación"]
             ("morning pill", 0, 0..0),
         ];
         for (query, count, covered) in table {
-            let found = matcher.expand(&words(query));
+            let found = expand_query(&matcher, query);
             assert_eq!(found.len(), *count, "{query}: {found:?}");
             assert!(
                 found.iter().all(|e| e.words == *covered),
@@ -398,7 +400,7 @@ es = ["violación"]
     fn a_term_that_stems_to_stop_words_matches_only_as_written() {
         let file = "[[group]]\nfr = [\"queer\", \"queers\"]\nes = [\"queer\", \"LGBTQ+\"]\n\n[[group]]\nfr = [\"ITS\", \"ITSS\"]\n";
         let matcher = matcher_of(file, &|_, _| false);
-        let found = |query: &str| matcher.expand(&words(query)).len();
+        let found = |query: &str| expand_query(&matcher, query).len();
         assert_eq!(found("qué hago"), 0);
         assert_eq!(found("que hacer"), 0);
         assert_eq!(found("is it rape"), 0);
@@ -417,7 +419,7 @@ es = ["violación"]
     fn a_term_left_with_one_common_stem_matches_only_as_written() {
         let file = "[[group]]\nfr = [\"que faire\", \"premières heures\"]\n\n[[group]]\nfr = [\"trousse\", \"kit\"]\n";
         let found = |common: &dyn Fn(Lang, &str) -> bool, query: &str| {
-            matcher_of(file, common).expand(&words(query)).len()
+            expand_query(&matcher_of(file, common), query).len()
         };
         let faire_is_common = |_: Lang, stem: &str| stem == "fair";
         assert_eq!(found(&faire_is_common, "faire une plainte"), 0);

@@ -157,7 +157,7 @@ impl Default for IndexAnalyzers {
 
 impl IndexAnalyzers {
     /// The three languages, then the neutral analyzer.
-    const LANGS: [Option<Lang>; 4] = [Some(Lang::Fr), Some(Lang::En), Some(Lang::Es), None];
+    pub const LANGS: [Option<Lang>; 4] = [Some(Lang::Fr), Some(Lang::En), Some(Lang::Es), None];
 
     /// `lang`'s analyzer for queries: it reads the memo of the corpus's words (a word
     /// the memo has costs a lookup) and adds nothing to it.
@@ -204,6 +204,26 @@ pub struct AnalysedToken {
     pub position: usize,
     /// The bytes of the input it comes from, for highlighting.
     pub offsets: std::ops::Range<usize>,
+}
+
+/// A text's tokens by each analyzer a query is compared with: the three languages' (by
+/// [`Lang::ordinal`]), then the neutral one. A query's words are analysed so once per
+/// search; its synonyms and its query are both found from these.
+#[derive(Debug)]
+pub struct EveryAnalysis(pub [Vec<AnalysedToken>; 4]);
+
+impl EveryAnalysis {
+    /// The tokens `lang`'s analyzer made (`None`: the neutral one).
+    pub fn of(&self, lang: Option<Lang>) -> &[AnalysedToken] {
+        &self.0[lang.map_or(3, |lang| lang.ordinal() as usize)]
+    }
+}
+
+/// One term per position: where a compound adds alternatives, the first one (the joined
+/// form) is the word as typed.
+pub fn one_per_position(mut found: Vec<AnalysedToken>) -> Vec<AnalysedToken> {
+    found.dedup_by_key(|t| t.position);
+    found
 }
 
 /// Runs `analyzer` over `text` and collects its tokens.

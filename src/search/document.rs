@@ -84,7 +84,6 @@ impl Engine {
             Ok(()) => {
                 let parsed = crate::search::ParsedQuery::parse(q);
                 self.query(
-                    q,
                     &parsed,
                     &languages,
                     None,

@@ -320,8 +320,7 @@ impl Engine {
             Some(Relaxation::EveryWord),
         ];
         let mut relaxed = None;
-        let (mut built, mut expanded) =
-            self.query(&request.query, &parsed, &languages, relaxed, &corrections);
+        let (mut built, mut expanded) = self.query(&parsed, &languages, relaxed, &corrections);
         lap(&mut times.query);
         let mut matches = self.searcher.search_with_statistics_provider(
             &*built.query,
@@ -338,7 +337,6 @@ impl Engine {
             }
             relaxed = step;
             (built, expanded) = self.query(
-                &request.query,
                 &parsed.without_operators(),
                 &languages,
                 relaxed,
@@ -417,7 +415,6 @@ impl Engine {
     /// expanded with: the one path from text to query, for searches and highlighting.
     pub(super) fn query(
         &self,
-        text: &str,
         parsed: &ParsedQuery,
         languages: &[(Lang, f32)],
         relaxed: Option<Relaxation>,
@@ -425,9 +422,11 @@ impl Engine {
     ) -> (Built, Expanded) {
         let every_word = relaxed == Some(Relaxation::EveryWord);
         let known = |word: &str| self.known(word, languages);
+        // The words are taken apart once, for their synonyms and for the query.
+        let typed = self.analyzers.typed(parsed);
         let expanded = expand::expand(
-            text,
             parsed,
+            &typed,
             corrections,
             &self.synonyms,
             &self.analyzers,
@@ -444,6 +443,7 @@ impl Engine {
         };
         let built = query::build(
             parsed,
+            &typed,
             &expanded.alternatives,
             languages,
             &against,

@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use crate::analysis::is_acronym;
+use crate::analysis::{EveryAnalysis, is_acronym};
 use crate::index::{Vocabulary, Word};
 use crate::synonyms::{Expansion, Matcher};
 
@@ -87,13 +87,14 @@ impl<'v> Corrections<'v> {
     }
 }
 
-/// Words are taken apart by the neutral analyzer of `analyzers`. `known(word)` tells
+/// Words are taken apart by the neutral analyzer of `analyzers`; `typed` is the words,
+/// joined, as every analyzer took them apart. `known(word)` tells
 /// whether a searched language's index has the word in some form (a stemmed `raped` is
 /// `rape`): such a word is never corrected. `every_word`: complete every word, not only
 /// the last (a query relaxed because it found nothing).
 pub fn expand(
-    query: &str,
     parsed: &ParsedQuery,
+    typed: &EveryAnalysis,
     corrections: &Corrections,
     synonyms: &Matcher,
     analyzers: &Analyzers,
@@ -102,11 +103,7 @@ pub fn expand(
 ) -> Expanded {
     let vocabulary = corrections.vocabulary;
     let mut expanded = Expanded::default();
-    let completing = !query.ends_with(char::is_whitespace)
-        && parsed
-            .words
-            .last()
-            .is_some_and(|w| query.trim_end().ends_with(w.as_str()));
+    let completing = parsed.ends_typing;
     let mut corrected_words = Vec::new();
     let mut any_correction = false;
     for (i, word) in parsed.words.iter().enumerate() {
@@ -171,9 +168,10 @@ pub fn expand(
     }
     // The groups of the words as typed, and of the corrected words: `sistr` is `sister`,
     // a loved one. A term both bring is searched once, for the words of both.
-    let mut found = synonyms.expand(&parsed.words);
+    let mut found = synonyms.expand(&parsed.words, typed);
     if any_correction {
-        for synonym in synonyms.expand(&corrected_words) {
+        let corrected = analyzers.every(&corrected_words.join(" "));
+        for synonym in synonyms.expand(&corrected_words, &corrected) {
             let same = |s: &&mut Expansion| s.lang == synonym.lang && s.text == synonym.text;
             match found.iter_mut().find(same) {
                 Some(known) => {
@@ -212,9 +210,10 @@ mod tests {
         let matcher = Matcher::new(&Synonyms::default(), &IndexAnalyzers::default(), &|_, _| {
             false
         });
+        let parsed = ParsedQuery::parse(query);
         expand(
-            query,
-            &ParsedQuery::parse(query),
+            &parsed,
+            &Analyzers::default().typed(&parsed),
             &Corrections::new(&vocabulary()),
             &matcher,
             &Analyzers::default(),
@@ -272,9 +271,10 @@ mod tests {
         let vocabulary = Vocabulary::of(&[Document::example(text)], synonyms.terms());
         let matcher = Matcher::new(&synonyms, &IndexAnalyzers::default(), &|_, _| false);
         let expand_ = |query: &str| {
+            let parsed = ParsedQuery::parse(query);
             expand(
-                query,
-                &ParsedQuery::parse(query),
+                &parsed,
+                &Analyzers::default().typed(&parsed),
                 &Corrections::new(&vocabulary),
                 &matcher,
                 &Analyzers::default(),

@@ -20,7 +20,9 @@ use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Q
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{AnalysedToken, IndexAnalyzers, tokens, word_of_offset};
+use crate::analysis::{
+    AnalysedToken, EveryAnalysis, IndexAnalyzers, one_per_position, tokens, word_of_offset,
+};
 use crate::index::Fields;
 use crate::language::Lang;
 use crate::synonyms::Synonyms;
@@ -78,6 +80,9 @@ pub struct ParsedQuery {
     pub phrases: Vec<String>,
     /// Words or phrases after a `-`: passages with them are left out.
     pub excluded: Vec<String>,
+    /// Whether the query ends with its last plain word, no space after it: a word that
+    /// may still be being typed.
+    pub ends_typing: bool,
 }
 
 impl ParsedQuery {
@@ -94,6 +99,8 @@ impl ParsedQuery {
         words.truncate(MAX_WORDS);
         ParsedQuery {
             words,
+            // A phrase's last word was no word being typed.
+            ends_typing: self.ends_typing && self.phrases.is_empty(),
             ..ParsedQuery::default()
         }
     }
@@ -118,6 +125,7 @@ impl ParsedQuery {
                 None => split_word(after_sign),
             };
             let term = term.trim();
+            parsed.ends_typing = !negated && !is_phrase && next.is_empty() && !term.is_empty();
             if !term.is_empty() {
                 match (negated, is_phrase) {
                     (true, _) => parsed.excluded.push(term.to_string()),
@@ -127,6 +135,8 @@ impl ParsedQuery {
             }
             rest = next.trim_start();
         }
+        // The last word kept is not the last typed.
+        parsed.ends_typing &= parsed.words.len() <= MAX_WORDS;
         parsed.words.truncate(MAX_WORDS);
         parsed.phrases.truncate(MAX_WORDS);
         parsed.excluded.truncate(MAX_WORDS);
@@ -155,17 +165,30 @@ impl Analyzers {
         }
     }
 
-    /// The tokens of `text` as `lang` (`None`: the neutral analyzer) analyses it.
+    /// The tokens of `text` as `lang` (`None`: the neutral analyzer) analyses it, one per
+    /// position.
     pub fn analyse(&self, lang: Option<Lang>, text: &str) -> Vec<AnalysedToken> {
+        one_per_position(self.tokens(lang, text))
+    }
+
+    /// Every token of `text` as `lang` analyses it, a compound's parts with its joined form.
+    fn tokens(&self, lang: Option<Lang>, text: &str) -> Vec<AnalysedToken> {
         let mut analyzer = match lang {
             Some(lang) => self.by_lang[lang.ordinal() as usize].clone(),
             None => self.neutral.clone(),
         };
-        // One term per position: where a compound adds alternatives, the first one (the
-        // joined form) is the word as typed.
-        let mut found = tokens(&mut analyzer, text);
-        found.dedup_by_key(|t| t.position);
-        found
+        tokens(&mut analyzer, text)
+    }
+
+    /// `text` as every analyzer takes it apart.
+    pub fn every(&self, text: &str) -> EveryAnalysis {
+        EveryAnalysis(IndexAnalyzers::LANGS.map(|lang| self.tokens(lang, text)))
+    }
+
+    /// The words of `parsed`, joined by spaces, as every analyzer takes them apart: what
+    /// its synonyms are matched with ([`super::expand::expand`]) and its query [`build`]s.
+    pub fn typed(&self, parsed: &ParsedQuery) -> EveryAnalysis {
+        self.every(&parsed.words.join(" "))
     }
 }
 
@@ -324,11 +347,12 @@ enum Forms<'a> {
     Computed(usize),
 }
 
-/// Builds the query for `parsed`, searching `languages` with their weights. With
-/// `stop_words`, stop words are searched too, in the neutral field (a query relaxed
-/// because it found nothing).
+/// Builds the query for `parsed`, whose words, joined, every analyzer took apart as
+/// `typed`, searching `languages` with their weights. With `stop_words`, stop words are
+/// searched too, in the neutral field (a query relaxed because it found nothing).
 pub fn build(
     parsed: &ParsedQuery,
+    typed: &EveryAnalysis,
     alternatives: &[Alternative],
     languages: &[(Lang, f32)],
     against: &Against,
@@ -344,7 +368,6 @@ pub fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // The clauses whose postings were found beforehand, summed as one.
     let mut summed = KnownSum::default();
-    let words = parsed.words.join(" ");
     let word_of = word_of_offset(&parsed.words);
     let mut per_word: Vec<WordTerms> = parsed.words.iter().map(|_| WordTerms::default()).collect();
 
@@ -358,7 +381,7 @@ pub fn build(
     let mut own_kept: Option<Vec<usize>> = None;
     let mut kept_by_each = Vec::new();
     for &(lang, weight) in languages {
-        let all = analyzers.analyse(Some(lang), &words);
+        let all = one_per_position(typed.of(Some(lang)).to_vec());
         let kept: Vec<usize> = all.iter().map(|t| t.position).collect();
         if Some(lang) == own {
             own_kept = Some(kept.clone());
@@ -398,8 +421,7 @@ pub fn build(
     }
     // A stop word of any searched language stays out of the neutral field: it is no name
     // nor acronym, and it would match most passages of that language.
-    let neutral: Vec<AnalysedToken> = analyzers
-        .analyse(None, &words)
+    let neutral: Vec<AnalysedToken> = one_per_position(typed.of(None).to_vec())
         .into_iter()
         .filter(|t| stop_words || kept_by_each.iter().all(|kept| kept.contains(&t.position)))
         .filter(|t| share(fields.names, &t.text) > 0.0)
@@ -779,6 +801,32 @@ mod tests {
         }
     }
 
+    /// Query, and whether its last word may still be being typed.
+    #[test]
+    fn a_query_ends_typing_on_a_plain_word_with_no_space_after() {
+        let table = [
+            ("trousse médicol", true),
+            ("trousse médicol ", false),
+            ("\"rape kit\"", false),
+            ("rape \"kit", true),
+            ("rape -kit", false),
+            ("", false),
+        ];
+        for (query, typing) in table {
+            assert_eq!(ParsedQuery::parse(query).ends_typing, typing, "{query:?}");
+        }
+        let long = "mot ".repeat(MAX_WORDS) + "dernier";
+        assert!(
+            !ParsedQuery::parse(&long).ends_typing,
+            "the last word typed is cut"
+        );
+        let relaxed = ParsedQuery::parse("\"rape kit\" montr").without_operators();
+        assert!(
+            !relaxed.ends_typing,
+            "a phrase's word is no word being typed"
+        );
+    }
+
     #[test]
     fn long_queries_are_cut() {
         let input = "mot ".repeat(1000);
@@ -805,7 +853,9 @@ mod tests {
             postings: &KnownPostings::default(),
             synonyms: &SynonymForms::default(),
         };
-        let query = build(&parsed, &completions, &[(Lang::Fr, 1.0)], &against, false).query;
+        let typed = Analyzers::default().typed(&parsed);
+        let fr = [(Lang::Fr, 1.0)];
+        let query = build(&parsed, &typed, &completions, &fr, &against, false).query;
         let mut walks = 0;
         let stem = Term::from_field_text(fields.of(Lang::Fr).body, "sexuel");
         query.query_terms(&mut |term, _| walks += usize::from(*term == stem));
@@ -836,7 +886,9 @@ mod tests {
             postings: &KnownPostings::default(),
             synonyms: &SynonymForms::default(),
         };
-        let built = build(&parsed, &alternatives, &[(Lang::Fr, 1.0)], &against, false);
+        let typed = Analyzers::default().typed(&parsed);
+        let fr = [(Lang::Fr, 1.0)];
+        let built = build(&parsed, &typed, &alternatives, &fr, &against, false);
         let mut searched = std::collections::BTreeSet::new();
         (built.query).query_terms(&mut |term, _| {
             searched.insert(term.value().as_str().unwrap_or_default().to_string());

@@ -169,7 +169,8 @@ fn build_against(
         postings,
         synonyms,
     };
-    super::query::build(parsed, alternatives, languages, &against, false)
+    let typed = engine.analyzers.typed(parsed);
+    super::query::build(parsed, &typed, alternatives, languages, &against, false)
 }
 
 /// The synonyms worked out when the engine is made are searched exactly as they would be
@@ -186,7 +187,7 @@ fn prepared_synonyms_build_the_same_query() {
     ] {
         let parsed = super::ParsedQuery::parse(text);
         let corrections = super::expand::Corrections::new(&engine.open.vocabulary);
-        let (_, expanded) = engine.query(text, &parsed, &FRENCH_FIRST, None, &corrections);
+        let (_, expanded) = engine.query(&parsed, &FRENCH_FIRST, None, &corrections);
         assert!(
             expanded.alternatives.iter().any(|a| a.synonym.is_some()),
             "{text}"
