@@ -27,6 +27,10 @@ const MIX_SEED: u64 = 19_585;
 /// Stage times, serialisation, whole search.
 type Sample = (StageTimes, Duration, Duration);
 
+/// The deployed binary's allocator, so that searches here cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let detector = Arc::new(Detector::new());

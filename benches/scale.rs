@@ -25,6 +25,10 @@ use guide_search::index;
 use guide_search::language::Detector;
 use guide_search::search::{Engine, SearchRequest};
 
+/// The deployed binary's allocator, so that searches here cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BINARY: &str = env!("CARGO_BIN_EXE_guide-search");
 const LAB: &str = env!("CARGO_BIN_EXE_guide-search-lab");
 const DEFAULT_SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
