@@ -29,7 +29,7 @@ type Sample = (StageTimes, Duration, Duration);
 
 /// The deployed binary's allocator, so that searches here cost what they cost there.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guide_search::allocator::Allocator = guide_search::allocator::Allocator;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

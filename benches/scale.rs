@@ -27,7 +27,7 @@ use guide_search::search::{Engine, SearchRequest};
 
 /// The deployed binary's allocator, so that searches here cost what they cost there.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guide_search::allocator::Allocator = guide_search::allocator::Allocator;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_guide-search");
 const LAB: &str = env!("CARGO_BIN_EXE_guide-search-lab");

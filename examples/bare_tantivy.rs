@@ -34,7 +34,7 @@ use tantivy::{Index, IndexReader, TantivyDocument};
 /// The allocator guide-search's binary uses, so that the floor differs from it by the
 /// search alone.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guide_search::allocator::Allocator = guide_search::allocator::Allocator;
 
 /// How many passages a search returns, as guide-search's first page.
 const LIMIT: usize = 10;

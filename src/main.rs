@@ -18,10 +18,10 @@ use guide_search::language::{Detector, Lang};
 use guide_search::search::{DEFAULT_LIMIT, Engine, SearchRequest};
 use guide_search::server;
 
-/// A search allocates many small buffers that live for one request; glibc's malloc and
-/// free took 15 % of a loaded server's samples (docs/performance.md).
+/// mimalloc for a search's many small buffers, the system's allocator for large ones
+/// (see `guide_search::allocator`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: guide_search::allocator::Allocator = guide_search::allocator::Allocator;
 
 /// Multilingual (French, English, Spanish) search over an information guide for people
 /// affected by sexual violence, and the committees its organisation sits on.
