@@ -84,6 +84,11 @@ pub struct Vocabulary {
     /// [`Vocabulary::near`]: made on first use, never stored.
     #[serde(skip)]
     shapes: OnceLock<Vec<(Shape, u32)>>,
+    /// Each folded form → its position in `words`, for [`Vocabulary::get`]: a search
+    /// looks up every word it has, and a binary search over the words touches a dozen of
+    /// them apart in memory. Made on first use, never stored.
+    #[serde(skip)]
+    positions: OnceLock<FxHashMap<Box<str>, u32>>,
 }
 
 impl PartialEq for Vocabulary {
@@ -192,6 +197,7 @@ impl Vocabulary {
         Vocabulary {
             words,
             shapes: OnceLock::new(),
+            positions: OnceLock::new(),
         }
     }
 
@@ -214,10 +220,12 @@ impl Vocabulary {
 
     /// The corpus's word of this folded form, if it has it.
     pub fn get(&self, folded: &str) -> Option<&Word> {
-        self.words
-            .binary_search_by(|w| w.folded.as_str().cmp(folded))
-            .ok()
-            .map(|i| &self.words[i])
+        let positions = self.positions.get_or_init(|| {
+            (self.words.iter().enumerate())
+                .map(|(i, word)| (word.folded.as_str().into(), i as u32))
+                .collect()
+        });
+        positions.get(folded).map(|&i| &self.words[i as usize])
     }
 
     /// Words within `max_edits` (at most 2) of `folded`, a transposition of neighbours
