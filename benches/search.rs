@@ -12,6 +12,10 @@ use guide_search::eval;
 use guide_search::language::{Detector, Lang};
 use guide_search::search::{Engine, SearchRequest};
 
+/// The deployed binary's allocator, so that searches here cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: guide_search::allocator::Allocator = guide_search::allocator::Allocator;
+
 /// (kind, query, interface language)
 const QUERIES: [(&str, &str, Lang); 8] = [
     ("keywords", "trousse médicolégale", Lang::Fr),

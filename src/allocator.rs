@@ -1,6 +1,7 @@
 //! The memory allocator of the programs built on the library (the server and command
-//! line, the benchmarks, the bare tantivy floor), which each declare it their
-//! `#[global_allocator]`.
+//! line, the three benchmarks, the bare tantivy floor), which each declare it their
+//! `#[global_allocator]`. (The lab's binary, which only evaluates relevance, keeps the
+//! system's.)
 //!
 //! A search allocates many small buffers that live for one request: terms, tokens,
 //! clauses, snippets, JSON. glibc's `malloc` and `free` took 15 % of a loaded server's
@@ -21,6 +22,7 @@ pub const LARGE_BYTES: usize = 128 * 1024;
 /// mimalloc for small requests, the system allocator for large ones.
 pub struct Allocator;
 
+#[inline]
 fn is_large(size: usize) -> bool {
     size >= LARGE_BYTES
 }
@@ -29,6 +31,7 @@ fn is_large(size: usize) -> bool {
 // `realloc` the layout the block was allocated with, so a block always goes back to the
 // allocator it came from. A `realloc` across the threshold moves the block.
 unsafe impl GlobalAlloc for Allocator {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         unsafe {
@@ -40,6 +43,7 @@ unsafe impl GlobalAlloc for Allocator {
         }
     }
 
+    #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         unsafe {
@@ -51,6 +55,7 @@ unsafe impl GlobalAlloc for Allocator {
         }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the caller's contract, passed on, to the allocator the block came from.
         unsafe {
@@ -62,6 +67,7 @@ unsafe impl GlobalAlloc for Allocator {
         }
     }
 
+    #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller's contract, passed on; a block that changes sides is
         // allocated anew, copied (the smaller of the two sizes) and freed where it was.
@@ -87,13 +93,19 @@ unsafe impl GlobalAlloc for Allocator {
 mod tests {
     use super::*;
 
-    /// Blocks grown and shrunk across the threshold keep their bytes and are freed where
-    /// they came from (a wrong allocator would crash or corrupt here).
+    /// Blocks grown and shrunk across the threshold keep their bytes and their alignment,
+    /// and are freed where they came from (a wrong allocator would crash or corrupt here).
     #[test]
     fn blocks_keep_their_bytes_across_the_threshold() {
+        for align in [8, 4096] {
+            moves_across_the_threshold(align);
+        }
+    }
+
+    fn moves_across_the_threshold(align: usize) {
         let allocator = Allocator;
         let sizes = [16, LARGE_BYTES - 1, LARGE_BYTES, 4 * LARGE_BYTES, 100, 8];
-        let layout = Layout::from_size_align(sizes[0], 8).unwrap();
+        let layout = Layout::from_size_align(sizes[0], align).unwrap();
         unsafe {
             let mut ptr = allocator.alloc_zeroed(layout);
             let mut layout = layout;
@@ -106,7 +118,12 @@ mod tests {
                 }
                 ptr = allocator.realloc(ptr, layout, new);
                 assert!(!ptr.is_null(), "{old} -> {new}");
-                layout = Layout::from_size_align(new, 8).unwrap();
+                assert_eq!(
+                    ptr as usize % align,
+                    0,
+                    "{old} -> {new}, aligned to {align}"
+                );
+                layout = Layout::from_size_align(new, align).unwrap();
                 for i in 0..kept {
                     assert_eq!(*ptr.add(i), (i % 251) as u8, "{old} -> {new}, byte {i}");
                 }

@@ -150,7 +150,7 @@ impl Key {
 
     /// Where its analyzer stands among [`IndexAnalyzers::LANGS`].
     fn analyzer(self) -> usize {
-        self.lang().map_or(3, |lang| lang.ordinal() as usize)
+        IndexAnalyzers::slot(self.lang())
     }
 }
 

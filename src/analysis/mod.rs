@@ -181,7 +181,12 @@ impl IndexAnalyzers {
     }
 
     fn memo(&self, lang: Option<Lang>) -> &memo::Memoized {
-        &self.memos[lang.map_or(3, |lang| lang.ordinal() as usize)]
+        &self.memos[IndexAnalyzers::slot(lang)]
+    }
+
+    /// Where `lang`'s analyzer stands in [`IndexAnalyzers::LANGS`].
+    pub fn slot(lang: Option<Lang>) -> usize {
+        lang.map_or(3, |lang| lang.ordinal() as usize)
     }
 }
 
@@ -207,15 +212,15 @@ pub struct AnalysedToken {
 }
 
 /// A text's tokens by each analyzer a query is compared with: the three languages' (by
-/// [`Lang::ordinal`]), then the neutral one. A query's words are analysed so once per
-/// search; its synonyms and its query are both found from these.
+/// [`Lang::ordinal`]), then the neutral one. A query's words are analysed so once for
+/// each query built; its synonyms and its query are both found from these.
 #[derive(Debug)]
 pub struct EveryAnalysis(pub [Vec<AnalysedToken>; 4]);
 
 impl EveryAnalysis {
     /// The tokens `lang`'s analyzer made (`None`: the neutral one).
     pub fn of(&self, lang: Option<Lang>) -> &[AnalysedToken] {
-        &self.0[lang.map_or(3, |lang| lang.ordinal() as usize)]
+        &self.0[IndexAnalyzers::slot(lang)]
     }
 }
 

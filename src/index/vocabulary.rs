@@ -81,12 +81,12 @@ impl Distance {
 pub struct Vocabulary {
     words: Vec<Word>,
     /// Each word's shape and position in `words`, shortest first, for
-    /// [`Vocabulary::near`]: made on first use, never stored.
+    /// [`Vocabulary::near`]: made on first use (or [`Vocabulary::prepare`]), never stored.
     #[serde(skip)]
     shapes: OnceLock<Vec<(Shape, u32)>>,
     /// Each folded form → its position in `words`, for [`Vocabulary::get`]: a search
     /// looks up every word it has, and a binary search over the words touches a dozen of
-    /// them apart in memory. Made on first use, never stored.
+    /// them apart in memory. Made on first use (or [`Vocabulary::prepare`]), never stored.
     #[serde(skip)]
     positions: OnceLock<FxHashMap<Box<str>, u32>>,
 }
@@ -220,12 +220,32 @@ impl Vocabulary {
 
     /// The corpus's word of this folded form, if it has it.
     pub fn get(&self, folded: &str) -> Option<&Word> {
-        let positions = self.positions.get_or_init(|| {
+        let at = self.positions().get(folded)?;
+        Some(&self.words[*at as usize])
+    }
+
+    /// Makes the lookup tables now, rather than in the first search that needs them.
+    pub fn prepare(&self) {
+        self.positions();
+        self.shapes();
+    }
+
+    fn positions(&self) -> &FxHashMap<Box<str>, u32> {
+        self.positions.get_or_init(|| {
             (self.words.iter().enumerate())
                 .map(|(i, word)| (word.folded.as_str().into(), i as u32))
                 .collect()
-        });
-        positions.get(folded).map(|&i| &self.words[i as usize])
+        })
+    }
+
+    fn shapes(&self) -> &[(Shape, u32)] {
+        self.shapes.get_or_init(|| {
+            let mut shapes: Vec<(Shape, u32)> = (self.words.iter().enumerate())
+                .map(|(i, word)| (Shape::of(&word.folded), i as u32))
+                .collect();
+            shapes.sort_by_key(|(shape, _)| shape.chars);
+            shapes
+        })
     }
 
     /// Words within `max_edits` (at most 2) of `folded`, a transposition of neighbours
@@ -237,13 +257,7 @@ impl Vocabulary {
     pub fn near(&self, folded: &str, max_edits: usize, limit: usize) -> Vec<&Word> {
         let edits = max_edits.min(2);
         let typed = Shape::of(folded);
-        let shapes = self.shapes.get_or_init(|| {
-            let mut shapes: Vec<(Shape, u32)> = (self.words.iter().enumerate())
-                .map(|(i, word)| (Shape::of(&word.folded), i as u32))
-                .collect();
-            shapes.sort_by_key(|(shape, _)| shape.chars);
-            shapes
-        });
+        let shapes = self.shapes();
         // Only words of a length within the edits.
         let from = shapes.partition_point(|(s, _)| s.chars + edits < typed.chars);
         let to = shapes.partition_point(|(s, _)| s.chars <= typed.chars + edits);

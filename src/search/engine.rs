@@ -120,6 +120,7 @@ impl Engine {
         };
         engine.stored = engine.learn_the_corpus();
         engine.word_detections = engine.detect_every_word();
+        engine.open.vocabulary.prepare();
         engine
     }
 
@@ -423,10 +424,10 @@ impl Engine {
         let every_word = relaxed == Some(Relaxation::EveryWord);
         let known = |word: &str| self.known(word, languages);
         // The words are taken apart once, for their synonyms and for the query.
-        let typed = self.analyzers.typed(parsed);
+        let analysed = self.analyzers.analyse_words(parsed);
         let expanded = expand::expand(
             parsed,
-            &typed,
+            &analysed,
             corrections,
             &self.synonyms,
             &self.analyzers,
@@ -443,7 +444,7 @@ impl Engine {
         };
         let built = query::build(
             parsed,
-            &typed,
+            &analysed,
             &expanded.alternatives,
             languages,
             &against,

@@ -87,14 +87,14 @@ impl<'v> Corrections<'v> {
     }
 }
 
-/// Words are taken apart by the neutral analyzer of `analyzers`; `typed` is the words,
+/// Words are taken apart by the neutral analyzer of `analyzers`; `analysed` is the words,
 /// joined, as every analyzer took them apart. `known(word)` tells
 /// whether a searched language's index has the word in some form (a stemmed `raped` is
 /// `rape`): such a word is never corrected. `every_word`: complete every word, not only
 /// the last (a query relaxed because it found nothing).
 pub fn expand(
     parsed: &ParsedQuery,
-    typed: &EveryAnalysis,
+    analysed: &EveryAnalysis,
     corrections: &Corrections,
     synonyms: &Matcher,
     analyzers: &Analyzers,
@@ -168,7 +168,7 @@ pub fn expand(
     }
     // The groups of the words as typed, and of the corrected words: `sistr` is `sister`,
     // a loved one. A term both bring is searched once, for the words of both.
-    let mut found = synonyms.expand(&parsed.words, typed);
+    let mut found = synonyms.expand(&parsed.words, analysed);
     if any_correction {
         let corrected = analyzers.every(&corrected_words.join(" "));
         for synonym in synonyms.expand(&corrected_words, &corrected) {
@@ -213,7 +213,7 @@ mod tests {
         let parsed = ParsedQuery::parse(query);
         expand(
             &parsed,
-            &Analyzers::default().typed(&parsed),
+            &Analyzers::default().analyse_words(&parsed),
             &Corrections::new(&vocabulary()),
             &matcher,
             &Analyzers::default(),
@@ -274,7 +274,7 @@ mod tests {
             let parsed = ParsedQuery::parse(query);
             expand(
                 &parsed,
-                &Analyzers::default().typed(&parsed),
+                &Analyzers::default().analyse_words(&parsed),
                 &Corrections::new(&vocabulary),
                 &matcher,
                 &Analyzers::default(),

@@ -97,10 +97,11 @@ impl ParsedQuery {
             .map(String::from)
             .collect();
         words.truncate(MAX_WORDS);
+        // The last word is still the last typed only if no phrase's word follows it.
+        let ends_typing = self.ends_typing && words.len() == self.words.len();
         ParsedQuery {
             words,
-            // A phrase's last word was no word being typed.
-            ends_typing: self.ends_typing && self.phrases.is_empty(),
+            ends_typing,
             ..ParsedQuery::default()
         }
     }
@@ -135,7 +136,7 @@ impl ParsedQuery {
             }
             rest = next.trim_start();
         }
-        // The last word kept is not the last typed.
+        // Past MAX_WORDS, the last word kept is not the last typed.
         parsed.ends_typing &= parsed.words.len() <= MAX_WORDS;
         parsed.words.truncate(MAX_WORDS);
         parsed.phrases.truncate(MAX_WORDS);
@@ -187,7 +188,7 @@ impl Analyzers {
 
     /// The words of `parsed`, joined by spaces, as every analyzer takes them apart: what
     /// its synonyms are matched with ([`super::expand::expand`]) and its query [`build`]s.
-    pub fn typed(&self, parsed: &ParsedQuery) -> EveryAnalysis {
+    pub fn analyse_words(&self, parsed: &ParsedQuery) -> EveryAnalysis {
         self.every(&parsed.words.join(" "))
     }
 }
@@ -348,11 +349,11 @@ enum Forms<'a> {
 }
 
 /// Builds the query for `parsed`, whose words, joined, every analyzer took apart as
-/// `typed`, searching `languages` with their weights. With `stop_words`, stop words are
+/// `analysed`, searching `languages` with their weights. With `stop_words`, stop words are
 /// searched too, in the neutral field (a query relaxed because it found nothing).
 pub fn build(
     parsed: &ParsedQuery,
-    typed: &EveryAnalysis,
+    analysed: &EveryAnalysis,
     alternatives: &[Alternative],
     languages: &[(Lang, f32)],
     against: &Against,
@@ -381,7 +382,7 @@ pub fn build(
     let mut own_kept: Option<Vec<usize>> = None;
     let mut kept_by_each = Vec::new();
     for &(lang, weight) in languages {
-        let all = one_per_position(typed.of(Some(lang)).to_vec());
+        let all = one_per_position(analysed.of(Some(lang)).to_vec());
         let kept: Vec<usize> = all.iter().map(|t| t.position).collect();
         if Some(lang) == own {
             own_kept = Some(kept.clone());
@@ -421,7 +422,7 @@ pub fn build(
     }
     // A stop word of any searched language stays out of the neutral field: it is no name
     // nor acronym, and it would match most passages of that language.
-    let neutral: Vec<AnalysedToken> = one_per_position(typed.of(None).to_vec())
+    let neutral: Vec<AnalysedToken> = one_per_position(analysed.of(None).to_vec())
         .into_iter()
         .filter(|t| stop_words || kept_by_each.iter().all(|kept| kept.contains(&t.position)))
         .filter(|t| share(fields.names, &t.text) > 0.0)
@@ -810,6 +811,7 @@ mod tests {
             ("\"rape kit\"", false),
             ("rape \"kit", true),
             ("rape -kit", false),
+            ("kit -kit", false),
             ("", false),
         ];
         for (query, typing) in table {
@@ -824,6 +826,12 @@ mod tests {
         assert!(
             !relaxed.ends_typing,
             "a phrase's word is no word being typed"
+        );
+        let cut = format!("\"rape kit\" {}montr", "mot ".repeat(MAX_WORDS - 1));
+        let relaxed = ParsedQuery::parse(&cut).without_operators();
+        assert!(
+            relaxed.ends_typing,
+            "the phrase's words were cut, not the last typed"
         );
     }
 
@@ -853,9 +861,9 @@ mod tests {
             postings: &KnownPostings::default(),
             synonyms: &SynonymForms::default(),
         };
-        let typed = Analyzers::default().typed(&parsed);
+        let analysed = Analyzers::default().analyse_words(&parsed);
         let fr = [(Lang::Fr, 1.0)];
-        let query = build(&parsed, &typed, &completions, &fr, &against, false).query;
+        let query = build(&parsed, &analysed, &completions, &fr, &against, false).query;
         let mut walks = 0;
         let stem = Term::from_field_text(fields.of(Lang::Fr).body, "sexuel");
         query.query_terms(&mut |term, _| walks += usize::from(*term == stem));
@@ -886,9 +894,9 @@ mod tests {
             postings: &KnownPostings::default(),
             synonyms: &SynonymForms::default(),
         };
-        let typed = Analyzers::default().typed(&parsed);
+        let analysed = Analyzers::default().analyse_words(&parsed);
         let fr = [(Lang::Fr, 1.0)];
-        let built = build(&parsed, &typed, &alternatives, &fr, &against, false);
+        let built = build(&parsed, &analysed, &alternatives, &fr, &against, false);
         let mut searched = std::collections::BTreeSet::new();
         (built.query).query_terms(&mut |term, _| {
             searched.insert(term.value().as_str().unwrap_or_default().to_string());

@@ -169,8 +169,8 @@ fn build_against(
         postings,
         synonyms,
     };
-    let typed = engine.analyzers.typed(parsed);
-    super::query::build(parsed, &typed, alternatives, languages, &against, false)
+    let analysed = engine.analyzers.analyse_words(parsed);
+    super::query::build(parsed, &analysed, alternatives, languages, &against, false)
 }
 
 /// The synonyms worked out when the engine is made are searched exactly as they would be
