@@ -328,3 +328,18 @@ fn known_words_are_detected_as_lingua_detects_them() {
         );
     }
 }
+
+/// A query of one or two words names a whole subject: the overview comes before a section
+/// that has its words for a narrower reason (the reactions after an assault).
+#[test]
+fn a_broad_query_finds_the_overview_first() {
+    let (_, engine, _) = shipped();
+    for query in ["agresion sexual", "agresión sexual"] {
+        let request = SearchRequest {
+            ui: Lang::Es,
+            ..SearchRequest::new(query)
+        };
+        let first = &engine.search(&request).unwrap().hits[0];
+        assert_eq!(first.id, "guide/es/what-is-sexual-assault", "{query}");
+    }
+}
