@@ -46,12 +46,13 @@ fn yes() -> bool {
 }
 
 /// The judged sets in `tests/relevance/`: the queries the engine was tuned on, and the
-/// blind set's slices (tune on dev and dev2, a second round written when dev was worn
-/// out; report test).
-pub const SLICES: [(&str, &str); 4] = [
+/// blind set's slices (tune on dev, dev2 and dev3, later rounds written as the earlier
+/// ones wore out; report test).
+pub const SLICES: [(&str, &str); 5] = [
     ("tuned", "queries.toml"),
     ("dev", "blind-dev.toml"),
     ("dev2", "blind-dev-2.toml"),
+    ("dev3", "blind-dev-3.toml"),
     ("test", "blind-test.toml"),
 ];
 
