@@ -33,7 +33,7 @@ use crate::language::Lang;
 use filters::{Rewrite, english_possessive, french_elision, split_compounds};
 
 /// Stored in every index; an index built with another version is stale.
-pub const ANALYSIS_VERSION: u32 = 3;
+pub const ANALYSIS_VERSION: u32 = 4;
 
 /// Name under which the neutral analyzer is registered.
 pub const NEUTRAL: &str = "neutral";
@@ -50,20 +50,20 @@ pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
         Some(Lang::Fr) => start
             .filter(Rewrite(french_elision))
             .filter(Rewrite(split_compounds))
-            .filter(stop_words(stop_words::FRENCH))
+            .filter(stop_words(Lang::Fr))
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::French))
             .build(),
         Some(Lang::En) => start
             .filter(Rewrite(english_possessive))
             .filter(Rewrite(split_compounds))
-            .filter(stop_words(stop_words::ENGLISH))
+            .filter(stop_words(Lang::En))
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::English))
             .build(),
         Some(Lang::Es) => start
             .filter(Rewrite(split_compounds))
-            .filter(stop_words(stop_words::SPANISH))
+            .filter(stop_words(Lang::Es))
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(Language::Spanish))
             .build(),
@@ -75,8 +75,8 @@ pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
     }
 }
 
-fn stop_words(list: &[&str]) -> StopWordFilter {
-    StopWordFilter::remove(list.iter().map(|w| w.to_string()))
+fn stop_words(lang: Lang) -> StopWordFilter {
+    StopWordFilter::remove(STOP_WORDS[lang.ordinal() as usize].iter().cloned())
 }
 
 /// Which of `words`, joined by single spaces, a byte offset of the joined text is in (the
@@ -108,15 +108,26 @@ pub fn is_stop_word(lang: Lang, word: &str) -> bool {
 
 /// Each language's stop words as a set, by ordinal, made on first use: every word of a
 /// query is looked up in all three (a list's hundreds of comparisons were a tenth of
-/// the language stage).
-static STOP_WORDS: LazyLock<[FxHashSet<&str>; 3]> = LazyLock::new(|| {
+/// the language stage). Each is there as written and without its accents: people type
+/// `etait` and `a` for `était` and `à`, and the filter runs before accents are folded.
+static STOP_WORDS: LazyLock<[FxHashSet<String>; 3]> = LazyLock::new(|| {
+    let mut fold = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build();
     Lang::ALL.map(|lang| {
         let list = match lang {
             Lang::Fr => stop_words::FRENCH,
             Lang::En => stop_words::ENGLISH,
             Lang::Es => stop_words::SPANISH,
         };
-        list.iter().copied().collect()
+        let mut words = FxHashSet::default();
+        for word in list {
+            words.insert(word.to_string());
+            fold.token_stream(word).process(&mut |token| {
+                words.insert(token.text.clone());
+            });
+        }
+        words
     })
 });
 
@@ -304,7 +315,7 @@ mod tests {
             (FR, "d'agression", &["agress"]),
             (FR, "j'ai", &[]),
             (FR, "m'aider", &["aid"]),
-            (FR, "n'est", &["est"]),
+            (FR, "n'est", &[]),
             (FR, "s'informer", &["inform"]),
             (FR, "t'écouter", &["ecout"]),
             (FR, "c'était", &[]),
@@ -341,6 +352,22 @@ mod tests {
                 &["port", "plaint", "polic"],
             ),
             (FR, "Les victimes et leurs proches", &["victim", "proch"]),
+            // Snowball's forms of être and avoir that tantivy's list leaves out.
+            (
+                FR,
+                "elle a été agressée, son ami est seul",
+                &["agresse", "ami", "seul"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn stop_words_typed_without_accents_are_stop_words() {
+        check(&[
+            (FR, "j'etais a l'hopital", &["hopital"]),
+            (FR, "meme apres", &["apre"]),
+            (ES, "que hago si me violo el", &["hag", "viol"]),
+            (ES, "mas ayuda para mi", &["ayud"]),
         ]);
     }
 

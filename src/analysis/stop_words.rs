@@ -1,12 +1,14 @@
-//! Stop words: Snowball's lists for French, Spanish and English (the French and Spanish
-//! ones as tantivy ships them), without the words that carry meaning in this guide's
+//! Stop words: Snowball's lists for French, Spanish and English (the Spanish one as
+//! tantivy ships it; the French one too, with the forms of être and avoir tantivy's
+//! leaves out, such as `est`, `son` and `été`, which long first-person queries are full
+//! of), without the words that carry meaning in this guide's
 //! questions: `after`/`before`/`during`/`until`/`against` change what is asked ("what to
 //! do after a rape"), and so do `sans` in French and `sin`/`contra`/`durante`/`antes` in
 //! Spanish.
 //! The words of questions (`what`, `how`, `comment`, `qué`) stay stop words: they say what
 //! kind of answer is wanted, not what it is about.
 
-/// Snowball's French list without `sans`.
+/// Snowball's French list without `sans`, as tantivy ships it, then what it leaves out.
 pub const FRENCH: &[&str] = &[
     "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il",
     "je", "la", "le", "leur", "lui", "ma", "mais", "me", "même", "mes", "moi", "mon", "ne", "nos",
@@ -21,7 +23,8 @@ pub const FRENCH: &[&str] = &[
     "avais", "avait", "aviez", "avaient", "eut", "eûmes", "eûtes", "eurent", "aie", "aies", "ait",
     "ayons", "ayez", "aient", "eusse", "eusses", "eût", "eussions", "eussiez", "eussent", "ceci",
     "cela", "celà", "cet", "cette", "ici", "ils", "les", "leurs", "quel", "quels", "quelle",
-    "quelles", "soi",
+    "quelles", "soi", "son", "été", "étés", "est", "sommes", "as", "aura", "auras", "avions",
+    "fût",
 ];
 
 /// Snowball's English list without `after`, `before`, `during`, `until` and `against`.
