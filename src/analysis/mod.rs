@@ -362,8 +362,10 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_typed_without_accents_are_stop_words() {
+    fn stop_words_typed_without_accents_or_apostrophes_are_stop_words() {
         check(&[
+            (EN, "i dont know if its rape", &["know", "rape"]),
+            (EN, "im scared but i wont go", &["scare", "go"]),
             (FR, "j'etais a l'hopital", &["hopital"]),
             (FR, "meme apres", &["apre"]),
             (ES, "que hago si me violo el", &["hag", "viol"]),
