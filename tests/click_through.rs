@@ -1,8 +1,9 @@
 //! Every click lands: for every judged query of `tests/relevance/` (each language), under
 //! each interface language, the results page is followed link by link (each hit, each
 //! "Also in" translation, the sections offered when nothing matched), in process through
-//! the service's router. Each must answer a 200 page, and a hit whose snippet marks words
-//! must lead to a document where those words are marked too.
+//! the service's router. Each must answer a 200 page, a hit whose snippet marks words
+//! must lead to a document where those words are marked too, and a hit or translation must
+//! lead to a document with a link back to the results page it came from.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -84,10 +85,12 @@ async fn get_page(router: &axum::Router, uri: &str) -> (StatusCode, Option<Strin
     )
 }
 
-/// What a link is expected to show: marked words, for a hit whose snippet has some.
+/// What a link is expected to show: marked words, for a hit whose snippet has some, and
+/// the way back to the results it was on.
 struct Link {
     href: String,
     marked: BTreeSet<String>,
+    back: Option<String>,
 }
 
 fn texts(html: &scraper::ElementRef, selector: &Selector) -> BTreeSet<String> {
@@ -96,9 +99,9 @@ fn texts(html: &scraper::ElementRef, selector: &Selector) -> BTreeSet<String> {
         .collect()
 }
 
-/// The links of a results page: hits (with the words their snippet marks), translations,
-/// and the sections offered when nothing matched.
-fn links_of(page: &str) -> Vec<Link> {
+/// The links of results page `uri`: hits (with the words their snippet marks),
+/// translations, and the sections offered when nothing matched.
+fn links_of(uri: &str, page: &str) -> Vec<Link> {
     let document = Html::parse_document(page);
     let select = |css| Selector::parse(css).unwrap();
     let (hit, title, mark) = (select("li.hit"), select("h3 a"), select(".snippet mark"));
@@ -108,12 +111,21 @@ fn links_of(page: &str) -> Vec<Link> {
         links.push(Link {
             href: href.attr("href").unwrap().to_string(),
             marked: texts(&item, &mark),
+            back: Some(uri.to_string()),
         });
     }
-    for other in document.select(&select("a.translation, .no-results li a")) {
+    for other in document.select(&select("a.translation")) {
         links.push(Link {
             href: other.attr("href").unwrap().to_string(),
             marked: BTreeSet::new(),
+            back: Some(uri.to_string()),
+        });
+    }
+    for offered in document.select(&select(".no-results li a")) {
+        links.push(Link {
+            href: offered.attr("href").unwrap().to_string(),
+            marked: BTreeSet::new(),
+            back: None,
         });
     }
     links
@@ -132,7 +144,15 @@ async fn follow(router: &axum::Router, link: &Link) -> Option<String> {
     };
     let marked = texts(&article, &Selector::parse("mark").unwrap());
     let missing: Vec<&String> = link.marked.difference(&marked).collect();
-    (!missing.is_empty()).then(|| format!("{missing:?} marked in the snippet, not in the document"))
+    if !missing.is_empty() {
+        return Some(format!(
+            "{missing:?} marked in the snippet, not in the document"
+        ));
+    }
+    let back = Selector::parse("p.back a").unwrap();
+    let back = document.select(&back).next().and_then(|a| a.attr("href"));
+    (link.back.is_some() && back != link.back.as_deref())
+        .then(|| format!("back to {back:?}, not to {:?}", link.back))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,7 +177,7 @@ async fn every_result_link_of_every_judged_query_lands_on_a_page() {
                 continue;
             };
             no_results += usize::from(page.contains("class=\"no-results\""));
-            for link in links_of(&page) {
+            for link in links_of(&uri, &page) {
                 if followed.insert(link.href.clone(), ()).is_some() {
                     continue;
                 }

@@ -471,6 +471,13 @@ pub async fn document(
         Err(status) => return error_page(exit_url, ui, status, None),
     };
     let text = strings(ui);
+    // Opened from a results page, the way back to it, without relying on the browser's.
+    let body = html! {
+        @if !q.trim().is_empty() {
+            p.back { a href=(link("/search", &[("q", &q), ("ui", ui.code())])) { span aria-hidden="true" { "← " } (text.back_to_results) } }
+        }
+        (body)
+    };
     Page {
         ui,
         text,
