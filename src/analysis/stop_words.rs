@@ -5,8 +5,11 @@
 //! questions: `after`/`before`/`during`/`until`/`against` change what is asked ("what to
 //! do after a rape"), and so do `sans` in French and `sin`/`contra`/`durante`/`antes` in
 //! Spanish.
-//! The words of questions (`what`, `how`, `comment`, `qué`) stay stop words: they say what
-//! kind of answer is wanted, not what it is about.
+//! The words of questions that Snowball lists (`what`, `how`, `qué`) stay stop words: they
+//! say what kind of answer is wanted, not what it is about. Those it does not (French
+//! `comment`, `quoi`, `où`; Spanish `cómo`, `dónde`) are not added: synonym phrases such as
+//! `comment aider` need them, and as stop words they moved the dev slices by nothing (MRR@10
+//! dev −0.001, dev2 0, dev3 0) and cost the tuned 200 0.002.
 
 /// Snowball's French list without `sans`, as tantivy ships it, then what it leaves out.
 pub const FRENCH: &[&str] = &[
