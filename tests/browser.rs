@@ -448,6 +448,23 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         .expect("server-rendered results with highlights");
     assert!(current(&plain).await.contains("/search?q=rape+kit"));
     screenshot(&plain, "9-without-javascript").await;
+    // A result opens its document, the query's words marked, and it links back to the
+    // results: the document page has no hit, so a hit found next is the results page's.
+    click(&plain, ".hit h3 a").await;
+    plain
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("article mark"))
+        .await
+        .expect("the document, the query's words marked");
+    click(&plain, "p.back a").await;
+    plain
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(".hit mark"))
+        .await
+        .expect("back on the results");
+    assert!(current(&plain).await.contains("/search?q=rape+kit"));
     plain.close().await.unwrap();
 }
 
