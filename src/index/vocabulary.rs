@@ -76,6 +76,10 @@ impl Distance {
     }
 }
 
+/// The shortest word [`Vocabulary::split`] finds in a word typed without a space: shorter
+/// ones (`de`, `la`, `to`) would split many a misspelt word into nonsense.
+pub const MIN_SPLIT_CHARS: usize = 3;
+
 /// Words sorted by folded form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Vocabulary {
@@ -224,6 +228,28 @@ impl Vocabulary {
         Some(&self.words[*at as usize])
     }
 
+    /// The two corpus words a word typed without the space between them stands for
+    /// (`rapekit` → `rape` and `kit`, `trousseivac` → `trousse` and `ivac`), each of at
+    /// least [`MIN_SPLIT_CHARS`]; of several ways to split it, the one whose rarer word is
+    /// the most frequent.
+    pub fn split(&self, folded: &str) -> Option<(&Word, &Word)> {
+        let mut best: Option<(&Word, &Word)> = None;
+        for (at, _) in folded.char_indices().skip(MIN_SPLIT_CHARS) {
+            let (left, right) = folded.split_at(at);
+            if right.chars().count() < MIN_SPLIT_CHARS {
+                break;
+            }
+            let (Some(left), Some(right)) = (self.get(left), self.get(right)) else {
+                continue;
+            };
+            let rarer = |(l, r): (&Word, &Word)| l.count.min(r.count);
+            if best.is_none_or(|b| rarer((left, right)) > rarer(b)) {
+                best = Some((left, right));
+            }
+        }
+        best
+    }
+
     /// Makes the lookup tables now, rather than in the first search that needs them.
     pub fn prepare(&self) {
         self.positions();
@@ -355,6 +381,18 @@ mod tests {
             .map(|w| w.surface.as_str())
             .collect();
         assert_eq!(swapped, ["trousse"], "a transposition is one edit");
+        let split =
+            |typed| (vocabulary.split(typed)).map(|(l, r)| format!("{} {}", l.surface, r.surface));
+        assert_eq!(
+            split("trousseintervention").as_deref(),
+            Some("trousse intervention")
+        );
+        assert_eq!(split("trousse"), None, "no two words make it");
+        assert_eq!(
+            split("latrousse"),
+            None,
+            "no word shorter than three letters"
+        );
         let intervention = vocabulary.completions("interv", 1);
         assert_eq!(intervention[0].surface, "intervention");
         assert!(vocabulary.completions("zzz", 5).is_empty());

@@ -135,6 +135,24 @@ pub fn expand(
                     },
                 });
             }
+            // An unknown word that is two of the corpus's words without the space between
+            // them (`rapekit`) is those two words, rather than a misspelling of a third.
+            let split = (unknown && completions.is_empty())
+                .then(|| vocabulary.split(&token.text))
+                .flatten();
+            if let Some((left, right)) = split {
+                let both = format!("{} {}", left.surface, right.surface);
+                corrected = corrected.replacen(&word[token.offsets.clone()], &both, 1);
+                any_correction = true;
+                expanded.alternatives.push(Alternative {
+                    text: both,
+                    lang: None,
+                    words: i..i + 1,
+                    synonym: None,
+                    weight: BEST_CORRECTION_WEIGHT,
+                });
+                continue;
+            }
             // An unknown last word with completions is being typed, not misspelt.
             if let (true, true, Some(edits)) = (
                 unknown,
@@ -256,6 +274,19 @@ mod tests {
         assert_eq!(
             expanded.did_you_mean.as_deref(),
             Some("consentement harcelement sexuel")
+        );
+    }
+
+    #[test]
+    fn two_words_typed_without_a_space_are_those_words() {
+        let expanded = expand_("tromssetrousse harcèlementsexuel ");
+        assert_eq!(
+            texts(&expanded),
+            [("harcèlement sexuel", BEST_CORRECTION_WEIGHT)]
+        );
+        assert_eq!(
+            expanded.did_you_mean.as_deref(),
+            Some("tromssetrousse harcèlement sexuel")
         );
     }
 
