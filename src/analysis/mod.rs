@@ -33,7 +33,7 @@ use crate::language::Lang;
 use filters::{Rewrite, english_possessive, french_elision, split_compounds};
 
 /// Stored in every index; an index built with another version is stale.
-pub const ANALYSIS_VERSION: u32 = 4;
+pub const ANALYSIS_VERSION: u32 = 5;
 
 /// Name under which the neutral analyzer is registered.
 pub const NEUTRAL: &str = "neutral";
@@ -75,8 +75,30 @@ pub fn analyzer(lang: Option<Lang>) -> TextAnalyzer {
     }
 }
 
+/// The filter of `lang`'s stop words, each as written and without its accents: people
+/// type `etait` and `a` for `était` and `à`, and the filter runs before accents are folded.
 fn stop_words(lang: Lang) -> StopWordFilter {
-    StopWordFilter::remove(STOP_WORDS[lang.ordinal() as usize].iter().cloned())
+    let mut fold = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut words: Vec<String> = Vec::new();
+    for word in stop_word_list(lang) {
+        words.push(word.to_string());
+        fold.token_stream(word).process(&mut |token| {
+            if token.text != *word {
+                words.push(token.text.clone());
+            }
+        });
+    }
+    StopWordFilter::remove(words)
+}
+
+fn stop_word_list(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => stop_words::FRENCH,
+        Lang::En => stop_words::ENGLISH,
+        Lang::Es => stop_words::SPANISH,
+    }
 }
 
 /// Which of `words`, joined by single spaces, a byte offset of the joined text is in (the
@@ -100,36 +122,19 @@ pub fn is_acronym(word: &str) -> bool {
     word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase())
 }
 
-/// Whether `word` (lowercase) is one of `lang`'s stop words: no content, but a sign of
-/// the language it is written in.
+/// Whether `word` (lowercase) is one of `lang`'s stop words as its list writes them: no
+/// content, but a sign of the language it is written in. Not the forms without accents
+/// the filter also drops: `si` (Spanish `sí`) and `a` (French `à`) are other languages'
+/// words too, and counted as signs they turned French queries Spanish.
 pub fn is_stop_word(lang: Lang, word: &str) -> bool {
     STOP_WORDS[lang.ordinal() as usize].contains(word)
 }
 
 /// Each language's stop words as a set, by ordinal, made on first use: every word of a
 /// query is looked up in all three (a list's hundreds of comparisons were a tenth of
-/// the language stage). Each is there as written and without its accents: people type
-/// `etait` and `a` for `était` and `à`, and the filter runs before accents are folded.
-static STOP_WORDS: LazyLock<[FxHashSet<String>; 3]> = LazyLock::new(|| {
-    let mut fold = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
-        .filter(AsciiFoldingFilter)
-        .build();
-    Lang::ALL.map(|lang| {
-        let list = match lang {
-            Lang::Fr => stop_words::FRENCH,
-            Lang::En => stop_words::ENGLISH,
-            Lang::Es => stop_words::SPANISH,
-        };
-        let mut words = FxHashSet::default();
-        for word in list {
-            words.insert(word.to_string());
-            fold.token_stream(word).process(&mut |token| {
-                words.insert(token.text.clone());
-            });
-        }
-        words
-    })
-});
+/// the language stage).
+static STOP_WORDS: LazyLock<[FxHashSet<&str>; 3]> =
+    LazyLock::new(|| Lang::ALL.map(|lang| stop_word_list(lang).iter().copied().collect()));
 
 /// The name an analyzer is registered under in the index.
 pub fn analyzer_name(lang: Option<Lang>) -> &'static str {

@@ -1,17 +1,21 @@
-//! Stop words: Snowball's lists for French, Spanish and English (the Spanish one as
-//! tantivy ships it; the French one too, with the forms of être and avoir tantivy's
-//! leaves out, such as `est`, `son` and `été`, which long first-person queries are full
-//! of), without the words that carry meaning in this guide's
-//! questions: `after`/`before`/`during`/`until`/`against` change what is asked ("what to
-//! do after a rape"), and so do `sans` in French and `sin`/`contra`/`durante`/`antes` in
-//! Spanish.
+//! Stop words: Snowball's lists for French, Spanish and English, without the words that
+//! carry meaning in this guide's questions: `after`/`before`/`during`/`until`/`against`
+//! change what is asked ("what to do after a rape"), and so do `sans` in French and
+//! `sin`/`contra`/`durante`/`antes` in Spanish. The Spanish list is as tantivy ships it;
+//! the French one too, with some of what tantivy's leaves out of Snowball's (`est`, `été`
+//! and `sommes` of être and avoir, the possessive `son`: long first-person queries are full
+//! of them) and the relative `dont`, a French word that an English query's `dont` must not
+//! claim; the English one has its contractions typed without the apostrophe too.
+//! The filter also drops each word typed without its accents (`analysis/mod.rs`).
 //! The words of questions that Snowball lists (`what`, `how`, `qué`) stay stop words: they
 //! say what kind of answer is wanted, not what it is about. Those it does not (French
 //! `comment`, `quoi`, `où`; Spanish `cómo`, `dónde`) are not added: synonym phrases such as
 //! `comment aider` need them, and as stop words they moved the dev slices by nothing (MRR@10
-//! dev −0.001, dev2 0, dev3 0) and cost the tuned 200 0.002.
+//! dev −0.001, dev2 0, dev3 0) and cost the tuned 200 0.002. Typed without accents, `ou`,
+//! `como` and `donde` are other stop words (or, like, where) and are dropped all the same.
 
-/// Snowball's French list without `sans`, as tantivy ships it, then what it leaves out.
+/// Snowball's French list without `sans`, as tantivy ships it, then some of what it leaves
+/// out, and `dont`.
 pub const FRENCH: &[&str] = &[
     "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il",
     "je", "la", "le", "leur", "lui", "ma", "mais", "me", "même", "mes", "moi", "mon", "ne", "nos",
@@ -27,7 +31,7 @@ pub const FRENCH: &[&str] = &[
     "ayons", "ayez", "aient", "eusse", "eusses", "eût", "eussions", "eussiez", "eussent", "ceci",
     "cela", "celà", "cet", "cette", "ici", "ils", "les", "leurs", "quel", "quels", "quelle",
     "quelles", "soi", "son", "été", "étés", "est", "sommes", "as", "aura", "auras", "avions",
-    "fût",
+    "fût", "dont",
 ];
 
 /// Snowball's English list without `after`, `before`, `during`, `until` and `against`.
@@ -193,7 +197,8 @@ pub const ENGLISH: &[&str] = &[
     "will",
     "just",
     // The contractions typed without their apostrophe, as on a phone, except those that
-    // are words of their own (`ill`, `well`, `hell`, `shed`, `wed`, `id`, `shell`).
+    // are other words people may mean here (`ill`, `well`, `hell`, `shed`, `wed`, `id`,
+    // `shell`); those with `'s` too, which the possessive filter strips when it is typed.
     "im",
     "ive",
     "dont",
@@ -224,6 +229,15 @@ pub const ENGLISH: &[&str] = &[
     "theyll",
     "lets",
     "shant",
+    "hes",
+    "shes",
+    "thats",
+    "whats",
+    "whos",
+    "theres",
+    "heres",
+    "wheres",
+    "hows",
 ];
 
 /// Snowball's Spanish list without `sin`, `contra`, `durante` and `antes`.

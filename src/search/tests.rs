@@ -343,3 +343,31 @@ fn a_broad_query_finds_the_overview_first() {
         assert_eq!(first.id, "guide/es/what-is-sexual-assault", "{query}");
     }
 }
+
+/// A French query stays French under another interface, though some of its words are
+/// another language's stop words without their accents (`si`: Spanish `sí`) or with their
+/// apostrophe dropped (`dont`: English `don't`): as signs of a language, stop words count
+/// only as their lists write them.
+#[test]
+fn french_words_that_are_other_languages_stop_words_keep_a_query_french() {
+    let (_, engine, _) = shipped();
+    for query in [
+        "que faire si agressée",
+        "aide dont besoin",
+        "plainte si mineure",
+    ] {
+        for ui in [Lang::En, Lang::Es] {
+            let request = SearchRequest {
+                ui,
+                ..SearchRequest::new(query)
+            };
+            let response = engine.search(&request).unwrap();
+            assert_eq!(
+                response.language.detected,
+                Some(Lang::Fr),
+                "{query} ({ui:?})"
+            );
+            assert_eq!(response.hits[0].lang, Lang::Fr, "{query} ({ui:?})");
+        }
+    }
+}
