@@ -20,7 +20,7 @@ use super::error::ApiError;
 use super::i18n::{Strings, language_name, strings};
 use crate::document::Passage;
 use crate::language::Lang;
-use crate::search::{Engine, Facets, Hit, Invalid, SearchResponse};
+use crate::search::{Engine, Facets, Hit, Invalid, SearchResponse, validate_query};
 
 /// Results per page.
 const PAGE_SIZE: usize = 10;
@@ -471,9 +471,10 @@ pub async fn document(
         Err(status) => return error_page(exit_url, ui, status, None),
     };
     let text = strings(ui);
-    // Opened from a results page, the way back to it, without relying on the browser's.
+    // Opened from a results page, the way back to the first page of that query's results,
+    // without relying on the browser's button; none for a query the search would refuse.
     let body = html! {
-        @if !q.trim().is_empty() {
+        @if validate_query(&q).is_ok() {
             p.back { a href=(link("/search", &[("q", &q), ("ui", ui.code())])) { span aria-hidden="true" { "← " } (text.back_to_results) } }
         }
         (body)

@@ -1008,3 +1008,34 @@ async fn nothing_found_is_never_a_dead_end() {
         (&json!(0), None)
     );
 }
+
+/// A document opened from results links back to them, its query encoded (and the link
+/// escaped); with no query, or one the search would refuse, it has no such link.
+#[tokio::test]
+async fn a_document_opened_from_results_links_back_to_them() {
+    let (_dir, state) = default_state();
+    let app = app(state);
+    let too_long = "a".repeat(crate::search::MAX_QUERY_BYTES + 1);
+    let table: [(&str, Option<&str>); 5] = [
+        (
+            "q=trousse&ui=en",
+            Some(r#"<p class="back"><a href="/search?q=trousse&amp;ui=en">"#),
+        ),
+        (
+            "q=a%26b+%3Cb%3E%22x%22&ui=fr",
+            Some(r#"<a href="/search?q=a%26b+%3Cb%3E%22x%22&amp;ui=fr">"#),
+        ),
+        ("q=+++&ui=fr", None),
+        ("ui=fr", None),
+        (&format!("q={too_long}&ui=fr"), None),
+    ];
+    for (params, back) in table {
+        let (status, _, page) =
+            send_text(&app, request(&format!("/docs/guide/fr/aide?{params}"))).await;
+        assert_eq!(status, StatusCode::OK, "{params}");
+        match back {
+            Some(link) => assert!(page.contains(link), "{params}: {page}"),
+            None => assert!(!page.contains(r#"class="back""#), "{params}"),
+        }
+    }
+}
