@@ -106,6 +106,17 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
+/// Clicks `css`, then waits for what the page it leads to shows (`shown`).
+async fn click_then(client: &Client, css: &str, shown: &str, what: &str) {
+    click(client, css).await;
+    client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(shown))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+}
+
 /// Runs `script` until it returns a truthy value.
 async fn until(client: &Client, what: &str, script: &str) -> Value {
     let started = Instant::now();
@@ -438,32 +449,26 @@ async fn the_page_and_the_widget_in_a_real_browser() {
         .send_keys("rape kit")
         .await
         .unwrap();
-    click(&plain, "form.search button").await;
     // Waits for the results page to load: server-rendered results with highlights.
-    plain
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(".hit mark"))
-        .await
-        .expect("server-rendered results with highlights");
+    click_then(
+        &plain,
+        "form.search button",
+        ".hit mark",
+        "server-rendered results with highlights",
+    )
+    .await;
     assert!(current(&plain).await.contains("/search?q=rape+kit"));
     screenshot(&plain, "9-without-javascript").await;
     // A result opens its document, the query's words marked, and it links back to the
     // results: the document page has no hit, so a hit found next is the results page's.
-    click(&plain, ".hit h3 a").await;
-    plain
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css("article mark"))
-        .await
-        .expect("the document, the query's words marked");
-    click(&plain, "p.back a").await;
-    plain
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(".hit mark"))
-        .await
-        .expect("back on the results");
+    click_then(
+        &plain,
+        ".hit h3 a",
+        "article mark",
+        "the document, the query's words marked",
+    )
+    .await;
+    click_then(&plain, "p.back a", ".hit mark", "back on the results").await;
     assert!(current(&plain).await.contains("/search?q=rape+kit"));
     plain.close().await.unwrap();
 }
