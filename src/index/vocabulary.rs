@@ -78,7 +78,7 @@ impl Distance {
 
 /// The shortest word [`Vocabulary::split`] finds in a word typed without a space: shorter
 /// ones (`de`, `la`, `to`) would split many a misspelt word into nonsense.
-pub const MIN_SPLIT_CHARS: usize = 3;
+const MIN_SPLIT_CHARS: usize = 3;
 
 /// Words sorted by folded form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -230,7 +230,7 @@ impl Vocabulary {
 
     /// The two corpus words a word typed without the space between them stands for
     /// (`rapekit` → `rape` and `kit`, `trousseivac` → `trousse` and `ivac`), each of at
-    /// least [`MIN_SPLIT_CHARS`]; of several ways to split it, the one whose rarer word is
+    /// least `MIN_SPLIT_CHARS`; of several ways to split it, the one whose rarer word is
     /// the most frequent.
     pub fn split(&self, folded: &str) -> Option<(&Word, &Word)> {
         let mut best: Option<(&Word, &Word)> = None;
