@@ -167,6 +167,12 @@ fn help_box(text: &Strings) -> Markup {
 pub struct PageParams {
     ui: Option<String>,
     q: Option<String>,
+    /// A document opened from a results page also carries that page's filters and place,
+    /// for its way back there.
+    #[serde(rename = "type")]
+    doc_type: Option<String>,
+    doc_lang: Option<String>,
+    offset: Option<String>,
 }
 
 pub async fn home(
@@ -314,7 +320,12 @@ fn results(
     first_rank: usize,
 ) -> Markup {
     let q = response.query.as_str();
-    let links = ResultLinks { q, ui, filters };
+    let links = ResultLinks {
+        q,
+        ui,
+        filters,
+        offset: first_rank - 1,
+    };
     let base = |changes: &[(&str, &str)]| links.to(changes);
     html! {
         div #results aria-live="polite" {
@@ -327,7 +338,7 @@ fn results(
             } @else {
                 (facets(text, &response.facets, filters, &links))
                 ol.hits start=(first_rank) {
-                    @for hit in &response.hits { (hit_item(text, hit, q, ui)) }
+                    @for hit in &response.hits { (hit_item(text, hit, &links)) }
                 }
                 nav.pages aria-label=(text.more_results) {
                     @if first_rank > 1 {
@@ -360,14 +371,34 @@ fn no_results(ui: Lang, text: &Strings, response: &SearchResponse) -> Markup {
         }
     }
 }
-/// Links to this results page with some parameters changed.
+/// Links to this results page with some parameters changed, and to the documents it
+/// lists.
 struct ResultLinks<'a> {
     q: &'a str,
     ui: Lang,
     filters: &'a (String, String),
+    /// The results before this page's first.
+    offset: usize,
 }
 
 impl ResultLinks<'_> {
+    /// A document opened from this page: its link carries the query, which the document
+    /// highlights, and this page's filters and place, for its way back here.
+    fn document(&self, url: &str) -> String {
+        let offset = self.offset.to_string();
+        let offset = if self.offset > 0 { offset.as_str() } else { "" };
+        with_params(
+            url,
+            &[
+                ("q", self.q),
+                ("ui", self.ui.code()),
+                ("type", self.filters.0.as_str()),
+                ("doc_lang", self.filters.1.as_str()),
+                ("offset", offset),
+            ],
+        )
+    }
+
     fn to(&self, changes: &[(&str, &str)]) -> String {
         let mut params = vec![
             ("q", self.q),
@@ -414,10 +445,15 @@ fn facets(
     }
 }
 
-/// A hit's link carries the query, so that the document view highlights it.
+/// A link to another version of a document carries the query, so that it highlights it.
 fn with_query(url: &str, q: &str, ui: Lang) -> String {
+    with_params(url, &[("q", q), ("ui", ui.code())])
+}
+
+/// `url` with `params` (those not empty) before its anchor.
+fn with_params(url: &str, params: &[(&str, &str)]) -> String {
     let (path, anchor) = url.split_once('#').map_or((url, ""), |(p, a)| (p, a));
-    let linked = link(path, &[("q", q), ("ui", ui.code())]);
+    let linked = link(path, params);
     if anchor.is_empty() {
         linked
     } else {
@@ -425,19 +461,19 @@ fn with_query(url: &str, q: &str, ui: Lang) -> String {
     }
 }
 
-fn hit_item(text: &Strings, hit: &Hit, q: &str, ui: Lang) -> Markup {
+fn hit_item(text: &Strings, hit: &Hit, links: &ResultLinks) -> Markup {
     // The hit's own language on what is in it, so that a screen reader reads it so.
     let lang = hit.lang.code();
     html! {
         li.hit {
-            h3 lang=(lang) { a href=(with_query(&hit.url, q, ui)) { (hit.title) } }
+            h3 lang=(lang) { a href=(links.document(&hit.url)) { (hit.title) } }
             @if hit.heading != hit.title { p.heading lang=(lang) { (hit.heading) } }
             p.snippet lang=(lang) { (PreEscaped(&hit.snippet)) }
             @if !hit.translations.is_empty() {
                 p.also {
                     (text.also_in) " "
                     @for (lang, id) in &hit.translations {
-                        a.translation href=(with_query(&format!("/docs/{id}"), q, ui)) hreflang=(lang.code()) lang=(lang.code()) { (language_name(*lang)) }
+                        a.translation href=(links.document(&format!("/docs/{id}"))) hreflang=(lang.code()) lang=(lang.code()) { (language_name(*lang)) }
                         " "
                     }
                 }
@@ -459,6 +495,7 @@ pub async fn document(
     let Ok(lang) = lang.parse::<Lang>() else {
         return error_page(exit_url, ui, StatusCode::NOT_FOUND, None);
     };
+    let back = results_page(&params, ui);
     let q = params.q.unwrap_or_default();
     let path = format!("/docs/{doc_type}/{lang}/{key}");
     let highlighted = q.clone();
@@ -471,11 +508,11 @@ pub async fn document(
         Err(status) => return error_page(exit_url, ui, status, None),
     };
     let text = strings(ui);
-    // Opened from a results page, the way back to the first page of that query's results,
-    // without relying on the browser's button; none for a query the search would refuse.
+    // Opened from a results page, the way back to it, without relying on the browser's
+    // button.
     let body = html! {
-        @if validate_query(&q).is_ok() {
-            p.back { a href=(link("/search", &[("q", &q), ("ui", ui.code())])) { span aria-hidden="true" { "← " } (text.back_to_results) } }
+        @if let Some(back) = back {
+            p.back { a href=(back) { span aria-hidden="true" { "← " } (text.back_to_results) } }
         }
         (body)
     };
@@ -489,6 +526,24 @@ pub async fn document(
     }
     .render(body)
     .into_response()
+}
+
+/// The results page a document was opened from, with its filters and place: none without
+/// a query the search would take. A place or a language that is not one is left out.
+fn results_page(params: &PageParams, ui: Lang) -> Option<String> {
+    let q = params.q.as_deref().filter(|q| validate_query(q).is_ok())?;
+    let offset = (params.offset.as_deref()).filter(|o| o.parse::<usize>().is_ok());
+    let doc_lang = (params.doc_lang.as_deref()).filter(|l| l.parse::<Lang>().is_ok());
+    Some(link(
+        "/search",
+        &[
+            ("q", q),
+            ("ui", ui.code()),
+            ("type", params.doc_type.as_deref().unwrap_or_default()),
+            ("doc_lang", doc_lang.unwrap_or_default()),
+            ("offset", offset.unwrap_or_default()),
+        ],
+    ))
 }
 
 type Viewed = Result<Option<(String, Markup)>, crate::search::SearchError>;

@@ -1009,21 +1009,34 @@ async fn nothing_found_is_never_a_dead_end() {
     );
 }
 
-/// A document opened from results links back to them, its query encoded (and the link
-/// escaped); with no query, or one the search would refuse, it has no such link.
+/// A document opened from results links back to them, with their filters and place and
+/// its query encoded (and the link escaped); with no query, or one the search would
+/// refuse, it has no such link; a place or a language that is not one is left out.
 #[tokio::test]
 async fn a_document_opened_from_results_links_back_to_them() {
     let (_dir, state) = default_state();
     let app = app(state);
+    let (_, _, results) = send_text(
+        &app,
+        request("/search?q=trousse&ui=fr&type=guide&doc_lang=fr"),
+    )
+    .await;
+    let opened = "/docs/guide/fr/aide?q=trousse&amp;ui=fr&amp;type=guide&amp;doc_lang=fr#";
+    assert!(results.contains(opened), "{results}");
     let too_long = "a".repeat(crate::search::MAX_QUERY_BYTES + 1);
-    let table: [(&str, Option<&str>); 5] = [
+    let table: [(&str, Option<&str>); 7] = [
+        ("q=trousse&ui=en", Some("/search?q=trousse&amp;ui=en\"")),
         (
-            "q=trousse&ui=en",
-            Some(r#"<p class="back"><a href="/search?q=trousse&amp;ui=en">"#),
+            "q=trousse&ui=fr&type=guide&doc_lang=fr&offset=10",
+            Some("/search?q=trousse&amp;ui=fr&amp;type=guide&amp;doc_lang=fr&amp;offset=10\""),
+        ),
+        (
+            "q=trousse&ui=fr&doc_lang=xx&offset=-3",
+            Some("/search?q=trousse&amp;ui=fr\""),
         ),
         (
             "q=a%26b+%3Cb%3E%22x%22&ui=fr",
-            Some(r#"<a href="/search?q=a%26b+%3Cb%3E%22x%22&amp;ui=fr">"#),
+            Some("/search?q=a%26b+%3Cb%3E%22x%22&amp;ui=fr\""),
         ),
         ("q=+++&ui=fr", None),
         ("ui=fr", None),
@@ -1034,7 +1047,10 @@ async fn a_document_opened_from_results_links_back_to_them() {
             send_text(&app, request(&format!("/docs/guide/fr/aide?{params}"))).await;
         assert_eq!(status, StatusCode::OK, "{params}");
         match back {
-            Some(link) => assert!(page.contains(link), "{params}: {page}"),
+            Some(link) => assert!(
+                page.contains(&format!(r#"<p class="back"><a href="{link}"#)),
+                "{params}: {page}"
+            ),
             None => assert!(!page.contains(r#"class="back""#), "{params}"),
         }
     }
