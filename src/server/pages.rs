@@ -324,7 +324,10 @@ fn results(
         q,
         ui,
         filters,
-        offset: first_rank - 1,
+        offset: match first_rank - 1 {
+            0 => String::new(),
+            before => before.to_string(),
+        },
     };
     let base = |changes: &[(&str, &str)]| links.to(changes);
     html! {
@@ -377,40 +380,35 @@ struct ResultLinks<'a> {
     q: &'a str,
     ui: Lang,
     filters: &'a (String, String),
-    /// The results before this page's first.
-    offset: usize,
+    /// The number of results before this page's first, empty on the first page.
+    offset: String,
 }
 
 impl ResultLinks<'_> {
     /// A document opened from this page: its link carries the query, which the document
     /// highlights, and this page's filters and place, for its way back here.
     fn document(&self, url: &str) -> String {
-        let offset = self.offset.to_string();
-        let offset = if self.offset > 0 { offset.as_str() } else { "" };
-        with_params(
-            url,
-            &[
-                ("q", self.q),
-                ("ui", self.ui.code()),
-                ("type", self.filters.0.as_str()),
-                ("doc_lang", self.filters.1.as_str()),
-                ("offset", offset),
-            ],
-        )
+        with_params(url, &self.params(&[]))
     }
 
     fn to(&self, changes: &[(&str, &str)]) -> String {
+        link("/search", &self.params(changes))
+    }
+
+    /// This page's parameters, with `changes`.
+    fn params<'p>(&'p self, changes: &[(&'p str, &'p str)]) -> Vec<(&'p str, &'p str)> {
         let mut params = vec![
             ("q", self.q),
             ("ui", self.ui.code()),
             ("type", self.filters.0.as_str()),
             ("doc_lang", self.filters.1.as_str()),
+            ("offset", self.offset.as_str()),
         ];
         for (key, value) in changes {
             params.retain(|(k, _)| k != key);
             params.push((key, value));
         }
-        link("/search", &params)
+        params
     }
 }
 
@@ -532,18 +530,19 @@ pub async fn document(
 /// a query the search would take. A place or a language that is not one is left out.
 fn results_page(params: &PageParams, ui: Lang) -> Option<String> {
     let q = params.q.as_deref().filter(|q| validate_query(q).is_ok())?;
-    let offset = (params.offset.as_deref()).filter(|o| o.parse::<usize>().is_ok());
-    let doc_lang = (params.doc_lang.as_deref()).filter(|l| l.parse::<Lang>().is_ok());
-    Some(link(
-        "/search",
-        &[
-            ("q", q),
-            ("ui", ui.code()),
-            ("type", params.doc_type.as_deref().unwrap_or_default()),
-            ("doc_lang", doc_lang.unwrap_or_default()),
-            ("offset", offset.unwrap_or_default()),
-        ],
-    ))
+    let offset = (params.offset.clone()).filter(|o| o.parse::<usize>().is_ok());
+    let doc_lang = (params.doc_lang.clone()).filter(|l| l.parse::<Lang>().is_ok());
+    let filters = (
+        params.doc_type.clone().unwrap_or_default(),
+        doc_lang.unwrap_or_default(),
+    );
+    let links = ResultLinks {
+        q,
+        ui,
+        filters: &filters,
+        offset: offset.unwrap_or_default(),
+    };
+    Some(links.to(&[]))
 }
 
 type Viewed = Result<Option<(String, Markup)>, crate::search::SearchError>;
