@@ -108,6 +108,14 @@ pub fn expand(
     let mut any_correction = false;
     for (i, word) in parsed.words.iter().enumerate() {
         let is_last = i + 1 == parsed.words.len();
+        // A completion or a correction of this word, searched in every language.
+        let instead = |text: String, weight: f32| Alternative {
+            text,
+            lang: None,
+            words: i..i + 1,
+            synonym: None,
+            weight,
+        };
         let mut corrected = word.clone();
         let found = analyzers.analyse(None, word);
         for token in found {
@@ -123,17 +131,12 @@ pub fn expand(
             }
             let unknown = !vocabulary.contains(&token.text) && !known(&word[token.offsets.clone()]);
             for completion in &completions {
-                expanded.alternatives.push(Alternative {
-                    text: completion.surface.clone(),
-                    lang: None,
-                    words: i..i + 1,
-                    synonym: None,
-                    weight: if unknown {
-                        PREFIX_WEIGHT
-                    } else {
-                        WHOLE_WORD_PREFIX_WEIGHT
-                    },
-                });
+                let weight = if unknown {
+                    PREFIX_WEIGHT
+                } else {
+                    WHOLE_WORD_PREFIX_WEIGHT
+                };
+                (expanded.alternatives).push(instead(completion.surface.clone(), weight));
             }
             // An unknown word that is two of the corpus's words without the space between
             // them (`rapekit`) is those two words, rather than a misspelling of a third.
@@ -144,13 +147,7 @@ pub fn expand(
                 let both = format!("{} {}", left.surface, right.surface);
                 corrected = corrected.replacen(&word[token.offsets.clone()], &both, 1);
                 any_correction = true;
-                expanded.alternatives.push(Alternative {
-                    text: both,
-                    lang: None,
-                    words: i..i + 1,
-                    synonym: None,
-                    weight: BEST_CORRECTION_WEIGHT,
-                });
+                (expanded.alternatives).push(instead(both, BEST_CORRECTION_WEIGHT));
                 continue;
             }
             // An unknown last word with completions is being typed, not misspelt.
@@ -165,17 +162,12 @@ pub fn expand(
                     any_correction = true;
                 }
                 for (rank, word) in near.into_iter().enumerate() {
-                    expanded.alternatives.push(Alternative {
-                        text: word.surface.clone(),
-                        lang: None,
-                        words: i..i + 1,
-                        synonym: None,
-                        weight: if rank == 0 {
-                            BEST_CORRECTION_WEIGHT
-                        } else {
-                            CORRECTION_WEIGHT
-                        },
-                    });
+                    let weight = if rank == 0 {
+                        BEST_CORRECTION_WEIGHT
+                    } else {
+                        CORRECTION_WEIGHT
+                    };
+                    (expanded.alternatives).push(instead(word.surface.clone(), weight));
                 }
             }
         }

@@ -35,10 +35,10 @@ use super::known_postings::{
 pub const MAX_WORDS: usize = 32;
 
 /// Field weights: a match in the document's summary counts most, then one in its title
-/// or a heading, then one in the text. The summary (what the document covers, in its author's words)
-/// was added on the blind set's dev slice: MRR@10 0.869 → 0.877 at 2.5, and 0.873–0.878
-/// anywhere from 0.5 to 3 (2.5: the best nDCG@10, and success@3 at its floor in each
-/// language). In the title field instead, 0.877, but the 200 queries the weights were
+/// or a heading, then one in the text. The summary (what the document covers, in its
+/// author's words) was added on the blind set's dev slice: MRR@10 0.869 → 0.877 at 2.5,
+/// and 0.873–0.878 anywhere from 0.5 to 3 (2.5: the best nDCG@10, and success@3 at its
+/// floor in each language). In the title field instead, 0.877, but the 200 queries the weights were
 /// first tuned on fell from 0.970 to 0.946 (0.963 as a field of its own).
 /// The title weighed 3 until the three dev slices together said 2 (MRR@10 dev 0.912 →
 /// 0.913, dev2 0.830 → 0.835, dev3 0.838 → 0.848; 1 and 1.5 no better, 3.5 worse): a
