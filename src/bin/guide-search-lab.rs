@@ -29,8 +29,8 @@ enum Command {
     /// Measure relevance on judged queries, beside SQLite FTS5 and tantivy's defaults.
     Eval {
         /// A judged set of `tests/relevance/`: `tuned` (the queries the weights were tuned
-        /// on), `dev`, `dev2` and `dev3` (the blind set's slices to tune on) or `test` (its
-        /// frozen slice, the figures to report). All five when neither this nor
+        /// on), `dev`, `dev2`, `dev3` and `dev4` (the blind set's slices to tune on) or `test`
+        /// (its frozen slice, the figures to report). All six when neither this nor
         /// `--queries` is given.
         #[arg(long, conflicts_with = "queries")]
         slice: Option<String>,
@@ -104,7 +104,7 @@ fn run(lab: Lab) -> Result<()> {
                 (Some(path), _) => vec![path],
                 (None, Some(name)) => {
                     vec![eval::slice_path(&dir, &name).with_context(|| {
-                        format!("no slice {name:?}: use tuned, dev, dev2, dev3 or test")
+                        format!("no slice {name:?}: use tuned, dev, dev2, dev3, dev4 or test")
                     })?]
                 }
                 (None, None) => eval::SLICES

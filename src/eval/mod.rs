@@ -46,13 +46,14 @@ fn yes() -> bool {
 }
 
 /// The judged sets in `tests/relevance/`: the queries the engine was tuned on, and the
-/// blind set's slices (tune on dev, dev2 and dev3, later rounds written as the earlier
+/// blind set's slices (tune on dev, dev2, dev3 and dev4, later rounds written as the earlier
 /// ones wore out; report test).
-pub const SLICES: [(&str, &str); 5] = [
+pub const SLICES: [(&str, &str); 6] = [
     ("tuned", "queries.toml"),
     ("dev", "blind-dev.toml"),
     ("dev2", "blind-dev-2.toml"),
     ("dev3", "blind-dev-3.toml"),
+    ("dev4", "blind-dev-4.toml"),
     ("test", "blind-test.toml"),
 ];
 
