@@ -107,7 +107,8 @@ type Term = (Key, Vec<String>);
 /// written, folded, for a term whose stems would match far more than it means: stems that
 /// are all stop words (`what to do`; `queer`, which French stems to `que`; the acronym
 /// `ITS`, stemmed `it`), or a single common stem left of several words (`que faire` →
-/// `fair`).
+/// `fair`). A single rarer stem left of several words is compared by its word as written
+/// (`mon fils` → `fils`, not the stem `fil` that `j'file pas` has too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
     Stems(Lang),
@@ -178,8 +179,10 @@ impl Matcher {
                     .iter()
                     .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)))
                     .map(|(lang, term)| {
-                        let mut key = Key::Stems(lang);
-                        let mut sequence = stems_of(key, term);
+                        let stemmed = stems_of(Key::Stems(lang), term);
+                        let only_stems = |sequence: Vec<(String, usize)>| {
+                            sequence.into_iter().map(|(stem, _)| stem).collect()
+                        };
                         // A term whose stems are all stop words of some language (none, a
                         // loanword the stemmer mangles: French `queer` → `que`, or an
                         // acronym: French `ITS` → `it`) would match any query with those
@@ -187,24 +190,35 @@ impl Matcher {
                         let stop = |(stem, _): &(String, usize)| {
                             Lang::ALL.into_iter().any(|other| is_stop_word(other, stem))
                         };
-                        // So is a term of several words left with one stem that many
-                        // texts have (`qué hacer` → `hac`, `que faire` → `fair`): it
-                        // would match every query with `hace` or `faire`.
-                        let one_common = match sequence.as_slice() {
-                            [(stem, _)] => {
-                                common(lang, stem) && stems_of(Key::Words, term).len() > 1
-                            }
-                            _ => false,
+                        let key = if is_acronym(term) {
+                            Key::Acronym
+                        } else {
+                            Key::Words
                         };
-                        if sequence.iter().all(stop) || one_common {
-                            key = if is_acronym(term) {
-                                Key::Acronym
-                            } else {
-                                Key::Words
-                            };
-                            sequence = stems_of(key, term);
+                        if stemmed.iter().all(stop) {
+                            return (key, only_stems(stems_of(key, term)));
                         }
-                        (key, sequence.into_iter().map(|(s, _)| s).collect())
+                        let [(stem, at)] = stemmed.as_slice() else {
+                            return (Key::Stems(lang), only_stems(stemmed));
+                        };
+                        let written = stems_of(Key::Words, term);
+                        if written.len() == 1 {
+                            return (Key::Stems(lang), only_stems(stemmed));
+                        }
+                        // So is a term of several words left with one stem that many texts
+                        // have (`qué hacer` → `hac`, `que faire` → `fair`): it would match
+                        // every query with `hace` or `faire`.
+                        if common(lang, stem) {
+                            return (key, only_stems(written));
+                        }
+                        // A term of several words left with one rarer stem stands on that
+                        // word, typed as written: its stem alone reaches other words
+                        // (`mon fils` → `fil`, as in `j'file pas`; `ma faute` → `faut`, as
+                        // in `il faut`).
+                        match written.into_iter().rfind(|(_, start)| start <= at) {
+                            Some((word, _)) => (Key::Words, vec![word]),
+                            None => (Key::Stems(lang), only_stems(stemmed)),
+                        }
                     })
                     .collect::<Vec<_>>();
                 let id = first_id;
@@ -430,6 +444,28 @@ es = ["violación"]
             1,
             "a rare stem matches alone"
         );
+    }
+
+    /// A term whose stop words leave one stem stands on that word as written: French stems
+    /// `fils` (son) and `file` (Québec's `j'file pas`, I feel unwell) alike, `faute`
+    /// (fault) and `faut` (must) alike.
+    #[test]
+    fn a_term_left_with_one_stem_matches_that_word_as_written() {
+        let file = "[[group]]\nfr = [\"mon fils\", \"mon garçon\"]\n\n[[group]]\nfr = [\"ma faute\", \"culpabilité\"]\n";
+        let matcher = matcher_of(file, &|_, _| false);
+        let table: &[(&str, usize)] = &[
+            ("mon fils", 1),
+            ("mes fils ados", 1),
+            ("FILS", 1),
+            ("c'est ma faute", 1),
+            ("est-ce de ma faute", 1),
+            ("j'file pas depuis", 0),
+            ("il faut porter plainte", 0),
+        ];
+        for (query, count) in table {
+            let found = expand_query(&matcher, query);
+            assert_eq!(found.len(), *count, "{query}: {found:?}");
+        }
     }
 
     #[test]
