@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{
-    AnalysedToken, EveryAnalysis, IndexAnalyzers, is_acronym, is_stop_word, tokens, word_of_offset,
+    APOSTROPHES, AnalysedToken, EveryAnalysis, IndexAnalyzers, is_acronym, is_stop_word, tokens,
+    word_of_offset,
 };
 use crate::language::Lang;
 
@@ -83,6 +84,14 @@ impl Synonyms {
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
+}
+
+/// The words of a term the file writes between double quotes (`'"im a guy"'`): a reader's
+/// words rather than the guide's, which mean something only whole. Such a term matches a
+/// query only as written, every word of it, stop words included (`im a guy`, not any
+/// `guy`), and is never searched itself.
+pub fn written_only(term: &str) -> Option<&str> {
+    term.strip_prefix('"')?.strip_suffix('"')
 }
 
 /// The groups ready to match queries: each term as the sequence of stems its own
@@ -155,6 +164,69 @@ impl Key {
     }
 }
 
+/// How `term`, of `lang`, is compared with queries ([`Key`]), and its sequence of stems
+/// or words. `stems_of` analyses a text by a key; `common` is [`Matcher::new`]'s.
+fn compared(
+    lang: Lang,
+    term: &str,
+    stems_of: &mut dyn FnMut(Key, &str) -> Vec<(String, usize)>,
+    common: &dyn Fn(Lang, &str) -> bool,
+) -> Term {
+    let as_written = |sequence: Vec<(String, usize)>| {
+        (sequence.into_iter())
+            .map(|(word, _)| without_apostrophes(&word))
+            .collect()
+    };
+    if let Some(words) = written_only(term) {
+        return (Key::Words, as_written(stems_of(Key::Words, words)));
+    }
+    let stemmed = stems_of(Key::Stems(lang), term);
+    let by_stems = |sequence: Vec<(String, usize)>| {
+        (
+            Key::Stems(lang),
+            sequence.into_iter().map(|(stem, _)| stem).collect(),
+        )
+    };
+    // A term whose stems are all stop words of some language (none, a loanword the stemmer
+    // mangles: French `queer` → `que`, or an acronym: French `ITS` → `it`) would match any
+    // query with those words: it is compared by its words as written.
+    let stop =
+        |(stem, _): &(String, usize)| Lang::ALL.into_iter().any(|other| is_stop_word(other, stem));
+    let key = if is_acronym(term) {
+        Key::Acronym
+    } else {
+        Key::Words
+    };
+    if stemmed.iter().all(stop) {
+        return (key, as_written(stems_of(key, term)));
+    }
+    let [(stem, at)] = stemmed.as_slice() else {
+        return by_stems(stemmed);
+    };
+    let written = stems_of(Key::Words, term);
+    if written.len() == 1 {
+        return by_stems(stemmed);
+    }
+    // So is a term of several words left with one stem that many texts have (`qué hacer`
+    // → `hac`, `que faire` → `fair`): it would match every query with `hace` or `faire`.
+    if common(lang, stem) {
+        return (key, as_written(written));
+    }
+    // A term of several words left with one rarer stem stands on that word, typed as
+    // written: its stem alone reaches other words (`mon fils` → `fil`, as in `j'file pas`;
+    // `ma faute` → `faut`, as in `il faut`).
+    match written.iter().rposition(|(_, start)| start <= at) {
+        Some(word) => (Key::Words, as_written(vec![written[word].clone()])),
+        None => by_stems(stemmed),
+    }
+}
+
+/// A word as terms compared as written meet it: without apostrophes, which people type or
+/// leave out (`i'm`, `im`, `i’m`).
+fn without_apostrophes(word: &str) -> String {
+    word.replace(APOSTROPHES, "")
+}
+
 impl Matcher {
     /// Analyses every term of every group, once, when an index is opened, with the
     /// index's analyzers (`registered`): their memos learn the groups' words, which
@@ -178,48 +250,7 @@ impl Matcher {
                     .terms
                     .iter()
                     .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)))
-                    .map(|(lang, term)| {
-                        let stemmed = stems_of(Key::Stems(lang), term);
-                        let only_stems = |sequence: Vec<(String, usize)>| {
-                            sequence.into_iter().map(|(stem, _)| stem).collect()
-                        };
-                        // A term whose stems are all stop words of some language (none, a
-                        // loanword the stemmer mangles: French `queer` → `que`, or an
-                        // acronym: French `ITS` → `it`) would match any query with those
-                        // words: it is compared by its words as written.
-                        let stop = |(stem, _): &(String, usize)| {
-                            Lang::ALL.into_iter().any(|other| is_stop_word(other, stem))
-                        };
-                        let key = if is_acronym(term) {
-                            Key::Acronym
-                        } else {
-                            Key::Words
-                        };
-                        if stemmed.iter().all(stop) {
-                            return (key, only_stems(stems_of(key, term)));
-                        }
-                        let [(stem, at)] = stemmed.as_slice() else {
-                            return (Key::Stems(lang), only_stems(stemmed));
-                        };
-                        let written = stems_of(Key::Words, term);
-                        if written.len() == 1 {
-                            return (Key::Stems(lang), only_stems(stemmed));
-                        }
-                        // So is a term of several words left with one stem that many texts
-                        // have (`qué hacer` → `hac`, `que faire` → `fair`): it would match
-                        // every query with `hace` or `faire`.
-                        if common(lang, stem) {
-                            return (key, only_stems(written));
-                        }
-                        // A term of several words left with one rarer stem stands on that
-                        // word, typed as written: its stem alone reaches other words
-                        // (`mon fils` → `fil`, as in `j'file pas`; `ma faute` → `faut`, as
-                        // in `il faut`).
-                        match written.into_iter().rfind(|(_, start)| start <= at) {
-                            Some((word, _)) => (Key::Words, vec![word]),
-                            None => (Key::Stems(lang), only_stems(stemmed)),
-                        }
-                    })
+                    .map(|(lang, term)| compared(lang, term, &mut stems_of, common))
                     .collect::<Vec<_>>();
                 let id = first_id;
                 first_id += keys.len();
@@ -251,7 +282,10 @@ impl Matcher {
             // The query's stems (or words), each with the word it comes from.
             let typed: Vec<(String, usize)> = stems(analysed.of(key.lang()))
                 .into_iter()
-                .map(|(stem, offset)| (stem, word_at(offset)))
+                .map(|(stem, offset)| match key {
+                    Key::Stems(_) => (stem, word_at(offset)),
+                    Key::Words | Key::Acronym => (without_apostrophes(&stem), word_at(offset)),
+                })
                 .collect();
             for (at, (stem, _)) in typed.iter().enumerate() {
                 let Some(candidates) = self.starts[key.analyzer()].get(stem) else {
@@ -284,7 +318,7 @@ impl Matcher {
             let terms = (group.terms.iter())
                 .flat_map(|(lang, terms)| terms.iter().map(move |term| (*lang, term)));
             for (i, (lang, text)) in terms.enumerate() {
-                if !matched.iter().any(|(term, _)| *term == i) {
+                if !matched.iter().any(|(term, _)| *term == i) && written_only(text).is_none() {
                     found.push(Expansion {
                         id: first_id + i,
                         lang,
@@ -466,6 +500,37 @@ es = ["violación"]
             let found = expand_query(&matcher, query);
             assert_eq!(found.len(), *count, "{query}: {found:?}");
         }
+    }
+
+    /// A term between double quotes matches only whole and as written, stop words
+    /// included, whatever its capitals and apostrophes; it brings its group's other terms
+    /// but is never brought itself.
+    #[test]
+    fn a_quoted_term_matches_only_whole() {
+        let file = r#"
+[[group]]
+en = ['"im a guy"', "male victim"]
+fr = ['"je suis un gars"', "\"j'suis un gars\""]
+"#;
+        let matcher = matcher_of(file, &|_, _| false);
+        let table: &[(&str, usize)] = &[
+            ("im a guy and she forced me", 1),
+            ("I'm a guy", 1),
+            ("i’m a guy", 1),
+            ("IM A GUY", 1),
+            ("je suis un gars pis", 1),
+            ("j'suis un gars", 1),
+            ("a guy forced me", 0),
+            ("im the guy", 0),
+            ("un gars m'a suivie", 0),
+            ("male victims", 0),
+        ];
+        for (query, count) in table {
+            let found = expand_query(&matcher, query);
+            assert_eq!(found.len(), *count, "{query}: {found:?}");
+        }
+        assert_eq!(written_only("\"im a guy\""), Some("im a guy"));
+        assert_eq!(written_only("male victim"), None);
     }
 
     #[test]

@@ -31,6 +31,7 @@ use tantivy::tokenizer::{
 
 use crate::language::Lang;
 use filters::{Rewrite, english_possessive, french_elision, split_compounds};
+pub(crate) use words::APOSTROPHES;
 
 /// Stored in every index; an index built with another version is stale.
 pub const ANALYSIS_VERSION: u32 = 5;

@@ -12,7 +12,8 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-pub(super) const APOSTROPHES: [char; 2] = ['\'', '’'];
+/// The apostrophes people type: straight and curly.
+pub(crate) const APOSTROPHES: [char; 2] = ['\'', '’'];
 /// The dots that inclusive French writing puts between a word and its feminine and plural
 /// endings: middle dot, dot operator, full stop.
 pub(super) const INCLUSIVE_DOTS: [char; 3] = ['·', '⋅', '.'];
