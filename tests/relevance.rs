@@ -1,7 +1,9 @@
 //! The relevance evaluation as a test: on each judged set of `tests/relevance/`,
 //! guide-search must stay above the floors of `tests/relevance/floor.toml`, ahead of both
 //! baselines on every kind of query, and find something for every query; on the blind
-//! set, its first hit must be in the query's language under an interface in another.
+//! set, its first hit must be in the query's language under an interface in another. On
+//! the test slice, the floors include the relevance issue's targets in each language and
+//! for each kind of query (`[test.each]`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,8 +21,21 @@ struct Floor {
     mrr_at_10: f64,
     success_at_3: BTreeMap<Lang, f64>,
     /// Share of runs whose first hit is in the query's language (queries of a language of
-    /// their own, under the two other interfaces).
+    /// their own, under the two other interfaces), in each language.
     first_hit_in_query_language: Option<f64>,
+    /// The targets for the test slice (#14): MRR@10 and nDCG@10 in each language,
+    /// MRR@10 for each kind of query, and the share of first hits in the query's language
+    /// over all its languages' runs.
+    #[serde(default)]
+    each: Option<EachFloor>,
+}
+
+#[derive(serde::Deserialize)]
+struct EachFloor {
+    ndcg_at_10_in_each_language: f64,
+    mrr_at_10_in_each_language: f64,
+    mrr_at_10_in_each_kind: f64,
+    first_hit_in_query_language_in_all: f64,
 }
 
 #[test]
@@ -72,6 +87,32 @@ fn relevance_stays_above_its_floors_and_ahead_of_the_baselines() {
                 );
             }
         }
+        // Each query under the two other interfaces: where its first hit is.
+        let counts = eval::language_of_results(&engine, &queries);
+        if let Some(each) = &floor.each {
+            for (lang, scores) in &ours.by_lang {
+                assert!(
+                    scores.ndcg >= each.ndcg_at_10_in_each_language
+                        && scores.mrr >= each.mrr_at_10_in_each_language,
+                    "{slice}: nDCG@10 or MRR@10 in {lang} below its floor:\n{table}"
+                );
+            }
+            for (kind, scores) in &ours.by_kind {
+                assert!(
+                    scores.mrr >= each.mrr_at_10_in_each_kind,
+                    "{slice}: MRR@10 of {kind} queries below its floor:\n{table}"
+                );
+            }
+            let (right, runs) = (counts.iter().filter(|(lang, _)| lang.is_some()))
+                .fold((0, 0), |(r, n), (_, (right, runs))| (r + right, n + runs));
+            let share = right as f64 / runs as f64;
+            assert!(
+                share >= each.first_hit_in_query_language_in_all,
+                "{slice}: first hit in the query's language {share:.3} in all, below {}:\n{}",
+                each.first_hit_in_query_language_in_all,
+                eval::language_table(&counts)
+            );
+        }
         let empty = eval::without_results(&engine, &queries);
         assert!(
             empty.is_empty(),
@@ -79,7 +120,6 @@ fn relevance_stays_above_its_floors_and_ahead_of_the_baselines() {
             empty.iter().map(|q| &q.q).collect::<Vec<_>>()
         );
         if let Some(minimum) = floor.first_hit_in_query_language {
-            let counts = eval::language_of_results(&engine, &queries);
             for (lang, (right, runs)) in counts.iter().filter(|(lang, _)| lang.is_some()) {
                 let share = *right as f64 / *runs as f64;
                 assert!(
