@@ -127,9 +127,12 @@ enum Key {
     Acronym,
 }
 
+/// A text's stems (or words), each with the byte offset it starts at.
+type Positioned = Vec<(String, usize)>;
+
 /// The stems of a text, from its tokens (`found`), one per position: the parts of a
 /// compound rather than its joined form. With each stem, the byte offset it starts at.
-fn stems(found: &[AnalysedToken]) -> Vec<(String, usize)> {
+fn stems(found: &[AnalysedToken]) -> Positioned {
     let mut stems = Vec::with_capacity(found.len());
     for (i, token) in found.iter().enumerate() {
         let same_position = |j: usize| found.get(j).is_some_and(|t| t.position == token.position);
@@ -169,10 +172,10 @@ impl Key {
 fn compared(
     lang: Lang,
     term: &str,
-    stems_of: &mut dyn FnMut(Key, &str) -> Vec<(String, usize)>,
+    stems_of: &mut dyn FnMut(Key, &str) -> Positioned,
     common: &dyn Fn(Lang, &str) -> bool,
 ) -> Term {
-    let as_written = |sequence: Vec<(String, usize)>| {
+    let as_written = |sequence: Positioned| {
         (sequence.into_iter())
             .map(|(word, _)| without_apostrophes(&word))
             .collect()
@@ -181,7 +184,7 @@ fn compared(
         return (Key::Words, as_written(stems_of(Key::Words, words)));
     }
     let stemmed = stems_of(Key::Stems(lang), term);
-    let by_stems = |sequence: Vec<(String, usize)>| {
+    let by_stems = |sequence: Positioned| {
         (
             Key::Stems(lang),
             sequence.into_iter().map(|(stem, _)| stem).collect(),
