@@ -90,7 +90,7 @@ impl Synonyms {
 /// words rather than the guide's, which mean something only whole. Such a term matches a
 /// query only as written, every word of it, stop words included (`im a guy`, not any
 /// `guy`), and is never searched itself.
-pub fn written_only(term: &str) -> Option<&str> {
+fn written_only(term: &str) -> Option<&str> {
     term.strip_prefix('"')?.strip_suffix('"')
 }
 
@@ -218,9 +218,12 @@ fn compared(
     // A term of several words left with one rarer stem stands on that word, typed as
     // written: its stem alone reaches other words (`mon fils` → `fil`, as in `j'file pas`;
     // `ma faute` → `faut`, as in `il faut`).
+    // A compound's parts start where it does (`follow-up` → `follow`, `up`): its stem does
+    // not say which part it is, so the term keeps its stems.
+    let starting_there = written.iter().filter(|(_, start)| start == at).count();
     match written.iter().rposition(|(_, start)| start <= at) {
-        Some(word) => (Key::Words, as_written(vec![written[word].clone()])),
-        None => by_stems(stemmed),
+        Some(word) if starting_there <= 1 => (Key::Words, as_written(vec![written[word].clone()])),
+        _ => by_stems(stemmed),
     }
 }
 
@@ -485,10 +488,10 @@ es = ["violación"]
 
     /// A term whose stop words leave one stem stands on that word as written: French stems
     /// `fils` (son) and `file` (Québec's `j'file pas`, I feel unwell) alike, `faute`
-    /// (fault) and `faut` (must) alike.
+    /// (fault) and `faut` (must) alike. A compound keeps its stems: `follow-up` is not `up`.
     #[test]
     fn a_term_left_with_one_stem_matches_that_word_as_written() {
-        let file = "[[group]]\nfr = [\"mon fils\", \"mon garçon\"]\n\n[[group]]\nfr = [\"ma faute\", \"culpabilité\"]\n";
+        let file = "[[group]]\nfr = [\"mon fils\", \"mon garçon\"]\n\n[[group]]\nfr = [\"ma faute\", \"culpabilité\"]\n\n[[group]]\nen = [\"follow-up\", \"aftercare\"]\n";
         let matcher = matcher_of(file, &|_, _| false);
         let table: &[(&str, usize)] = &[
             ("mon fils", 1),
@@ -498,6 +501,8 @@ es = ["violación"]
             ("est-ce de ma faute", 1),
             ("j'file pas depuis", 0),
             ("il faut porter plainte", 0),
+            ("give it up", 0),
+            ("a follow up", 1),
         ];
         for (query, count) in table {
             let found = expand_query(&matcher, query);
