@@ -379,6 +379,14 @@ fr = ["DPJ", "protection de la jeunesse"]
         matcher.expand(&words(query), &EveryAnalysis(analysed))
     }
 
+    /// Checks how many terms `matcher` brings for each query of `table`.
+    fn assert_expansions(matcher: &Matcher, table: &[(&str, usize)]) {
+        for (query, count) in table {
+            let found = expand_query(matcher, query);
+            assert_eq!(found.len(), *count, "{query}: {found:?}");
+        }
+    }
+
     fn matcher() -> Matcher {
         matcher_of(FILE, &|_, _| false)
     }
@@ -504,10 +512,7 @@ es = ["violación"]
             ("give it up", 0),
             ("a follow up", 1),
         ];
-        for (query, count) in table {
-            let found = expand_query(&matcher, query);
-            assert_eq!(found.len(), *count, "{query}: {found:?}");
-        }
+        assert_expansions(&matcher, table);
     }
 
     /// A term between double quotes matches only whole and as written, stop words
@@ -533,10 +538,7 @@ fr = ['"je suis un gars"', "\"j'suis un gars\""]
             ("un gars m'a suivie", 0),
             ("male victims", 0),
         ];
-        for (query, count) in table {
-            let found = expand_query(&matcher, query);
-            assert_eq!(found.len(), *count, "{query}: {found:?}");
-        }
+        assert_expansions(&matcher, table);
         assert_eq!(written_only("\"im a guy\""), Some("im a guy"));
         assert_eq!(written_only("male victim"), None);
     }
