@@ -217,12 +217,12 @@ fn compared(
     }
     // A term of several words left with one rarer stem stands on that word, typed as
     // written: its stem alone reaches other words (`mon fils` → `fil`, as in `j'file pas`;
-    // `ma faute` → `faut`, as in `il faut`).
-    // A compound's parts start where it does (`follow-up` → `follow`, `up`): its stem does
-    // not say which part it is, so the term keeps its stems.
-    let starting_there = written.iter().filter(|(_, start)| start == at).count();
-    match written.iter().rposition(|(_, start)| start <= at) {
-        Some(word) if starting_there <= 1 => (Key::Words, as_written(vec![written[word].clone()])),
+    // `ma faute` → `faut`, as in `il faut`). But a compound's parts all start where it
+    // does (`follow-up` → `follow`, `up`), and its stem does not say which part it is: such
+    // a term keeps its stems.
+    let mut starting_there = written.iter().filter(|(_, start)| start == at);
+    match (starting_there.next(), starting_there.next()) {
+        (Some(word), None) => (Key::Words, as_written(vec![word.clone()])),
         _ => by_stems(stemmed),
     }
 }
