@@ -90,7 +90,7 @@ impl Synonyms {
 /// words rather than the guide's, which mean something only whole. Such a term matches a
 /// query only as written, every word of it, stop words included (`im a guy`, not any
 /// `guy`), and is never searched itself.
-fn written_only(term: &str) -> Option<&str> {
+pub(crate) fn written_only(term: &str) -> Option<&str> {
     term.strip_prefix('"')?.strip_suffix('"')
 }
 

@@ -25,7 +25,7 @@ use crate::analysis::{
 };
 use crate::index::Fields;
 use crate::language::Lang;
-use crate::synonyms::Synonyms;
+use crate::synonyms::{Synonyms, written_only};
 
 use super::known_postings::{
     KnownList, KnownPostings, KnownQuery, KnownSum, Phrase, WeightedFields, phrase_terms,
@@ -310,6 +310,10 @@ impl SynonymForms {
     ) -> SynonymForms {
         let by_id = (synonyms.terms())
             .map(|(lang, text)| {
+                // A reader's phrase is matched, never searched.
+                if written_only(text).is_some() {
+                    return Vec::new();
+                }
                 let targets = weighted_fields(fields, lang);
                 searched_forms(analyzers, share, Some(lang), text, &targets, true)
             })
