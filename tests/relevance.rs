@@ -89,9 +89,11 @@ fn relevance_stays_above_its_floors_and_ahead_of_the_baselines() {
         }
         // Each query under the two other interfaces: where its first hit is, for the
         // slices with a floor on it.
-        let counts = (floor.first_hit_in_query_language.is_some() || floor.each.is_some())
-            .then(|| eval::language_of_results(&engine, &queries))
-            .unwrap_or_default();
+        let counts = if floor.first_hit_in_query_language.is_some() || floor.each.is_some() {
+            eval::language_of_results(&engine, &queries)
+        } else {
+            Default::default()
+        };
         if let Some(each) = &floor.each {
             for (lang, scores) in &ours.by_lang {
                 assert!(
